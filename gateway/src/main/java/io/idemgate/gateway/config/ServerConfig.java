@@ -1,0 +1,23 @@
+package io.idemgate.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * The client-facing proxy listener.
+ *
+ * @param ioThreads event loop threads; 0 means one per available processor
+ * @param maxInitialLineLength longest request line accepted (longer: 414)
+ * @param maxHeaderSize total size of the request headers accepted (larger: 431)
+ * @param maxChunkSize largest body piece handed on at once; bounds per-read memory
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        int ioThreads,
+        Duration idleTimeout,
+        int maxInitialLineLength,
+        int maxHeaderSize,
+        int maxChunkSize,
+        Duration shutdownGrace,
+        String viaName) {
+}
