@@ -1,0 +1,49 @@
+package io.idemgate.gateway.http;
+
+/**
+ * Every response the gateway answers by itself, in one place (RFC 9457 problem types).
+ * {@code docs/responses.md} lists each one with when and why; keep the two in step.
+ */
+public enum Problem {
+    BAD_REQUEST(400, "bad-request", "Malformed request"),
+    MISSING_KEY(400, "missing-idempotency-key", "Idempotency key required"),
+    INVALID_KEY(400, "invalid-idempotency-key", "Invalid idempotency key"),
+    NO_ROUTE(404, "no-route", "No route matches the request"),
+    IN_FLIGHT(409, "request-in-flight", "A request with this idempotency key is still in flight"),
+    OUTCOME_UNKNOWN(409, "outcome-unknown", "The outcome of the first request with this key is unknown"),
+    REQUEST_TOO_LARGE(413, "request-too-large", "Request body too large"),
+    URI_TOO_LONG(414, "uri-too-long", "Request line too long"),
+    EXPECTATION_FAILED(417, "expectation-failed", "Unsupported expectation"),
+    KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused with a different request"),
+    HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
+    UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Upstream unreachable"),
+    UPSTREAM_FAILED(502, "upstream-failed", "Upstream failed while answering"),
+    UPSTREAM_BUSY(503, "upstream-busy", "Upstream connection limit reached"),
+    STORE_UNAVAILABLE(503, "store-unavailable", "Idempotency store unavailable"),
+    SHUTTING_DOWN(503, "shutting-down", "Gateway is shutting down"),
+    UPSTREAM_TIMEOUT(504, "upstream-timeout", "Upstream timed out");
+
+    private static final String TYPE_PREFIX = "urn:idemgate:problem:";
+
+    private final int status;
+    private final String type;
+    private final String title;
+
+    Problem(int status, String slug, String title) {
+        this.status = status;
+        this.type = TYPE_PREFIX + slug;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+}
