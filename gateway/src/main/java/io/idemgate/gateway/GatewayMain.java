@@ -1,2 +1,76 @@
 package io.idemgate.gateway;
-public final class GatewayMain { public static void main(String[] a) {} }
+
+import io.idemgate.gateway.admin.RoutesJson;
+import io.idemgate.gateway.config.ConfigLoadException;
+import io.idemgate.gateway.config.ConfigLoader;
+import io.idemgate.gateway.config.GatewayConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * Command line entry: {@code [--config PATH] [--check-config]}. Loads and validates the config before
+ * logging starts (so the log format comes from it), runs the gateway, and turns SIGTERM/SIGINT into a
+ * graceful stop that exits 0.
+ */
+public final class GatewayMain {
+
+    static final String DEFAULT_CONFIG = "config/gateway.conf";
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Path configPath = Path.of(DEFAULT_CONFIG);
+        boolean checkOnly = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("--config needs a path");
+                        return 2;
+                    }
+                    configPath = Path.of(args[++i]);
+                }
+                case "--check-config" -> checkOnly = true;
+                case "-h", "--help" -> {
+                    out.println("usage: java -jar idemgate.jar [--config PATH] [--check-config]");
+                    out.println("  --config PATH    route rules and settings (HOCON), default " + DEFAULT_CONFIG);
+                    out.println("  --check-config   validate the config, print the effective routes, exit");
+                    return 0;
+                }
+                default -> {
+                    err.println("unknown argument: " + args[i] + " (try --help)");
+                    return 2;
+                }
+            }
+        }
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(configPath);
+        } catch (ConfigLoadException e) {
+            err.println("invalid configuration:\n" + e.getMessage());
+            return 1;
+        }
+        if (checkOnly) {
+            out.println(RoutesJson.render(config.routes()));
+            out.println("configuration OK: " + config.routes().size() + " route(s) from " + config.origin());
+            return 0;
+        }
+        // Read by logback.xml; must be set before the first logger is created.
+        System.setProperty("idemgate.log.format", config.logging().format().name().toLowerCase(Locale.ROOT));
+        Gateway gateway = Gateway.start(config);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        stop.await();
+        gateway.stop(config.server().shutdownGrace());
+        return 0;
+    }
+}

@@ -1,0 +1,129 @@
+package io.idemgate.gateway;
+
+import io.idemgate.gateway.admin.AdminEndpoints;
+import io.idemgate.gateway.admin.AdminServer;
+import io.idemgate.gateway.admin.Readiness;
+import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.exchange.AccessLog;
+import io.idemgate.gateway.exchange.DrainSignal;
+import io.idemgate.gateway.exchange.ExchangeServices;
+import io.idemgate.gateway.exchange.Routing;
+import io.idemgate.gateway.http.ForwardedHeaders;
+import io.idemgate.gateway.metrics.GatewayMetrics;
+import io.idemgate.gateway.route.RouteTable;
+import io.idemgate.gateway.server.ProxyServer;
+import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.upstream.UpstreamClient;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the proxy listener, the admin listener and what they share. Starts the parts
+ * in dependency order and stops them in reverse. Used by {@link GatewayMain} and by the tests.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final Transport transport;
+    private final EventLoopGroup ioGroup;
+    private final EventLoopGroup adminGroup;
+    private final AtomicReference<Routing> routing = new AtomicReference<>();
+    private final ProxyServer proxy;
+    private final AdminServer admin;
+    private final GatewayMetrics metrics;
+    private int proxyPort;
+    private int adminPort;
+    private boolean stopped;
+
+    private Gateway(GatewayConfig config, PrometheusRegistry registry) {
+        this.config = config;
+        this.transport = Transport.detect();
+        this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
+        this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
+        this.metrics = new GatewayMetrics(registry);
+        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        routing.set(new Routing(new RouteTable(config.routes()),
+                new UpstreamClient(config.routes(), transport, loops)));
+        ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
+                new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
+                new DrainSignal());
+        this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
+        this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
+                .registry(registry)
+                .routes(() -> routing.get().table().configs())
+                .readiness(() -> new Readiness(true, "memory store"))
+                .build());
+    }
+
+    /** Starts a gateway with its own metrics registry, JVM metrics included. */
+    public static Gateway start(GatewayConfig config) throws InterruptedException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        Gateway g = new Gateway(config, registry);
+        g.metrics.registerJvmMetrics();
+        g.startListeners();
+        return g;
+    }
+
+    private void startListeners() throws InterruptedException {
+        try {
+            adminPort = admin.start();
+            proxyPort = proxy.start();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+        log.atInfo().addKeyValue("routes", config.routes().size()).addKeyValue("config", config.origin())
+                .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
+    }
+
+    public int proxyPort() {
+        return proxyPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful stop: no new connections, in-flight exchanges finish within {@code grace}, then the
+     * upstream pools, the admin listener and the event loops close.
+     *
+     * @return true if nothing had to be cut short
+     */
+    public synchronized boolean stop(Duration grace) throws InterruptedException {
+        if (stopped) {
+            return true;
+        }
+        stopped = true;
+        boolean clean = proxy.stop(grace);
+        routing.get().upstreams().close();
+        admin.stop();
+        Future<?> a = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> b = adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        a.await(5, TimeUnit.SECONDS);
+        b.await(5, TimeUnit.SECONDS);
+        log.info("idemgate stopped{}", clean ? "" : " (some exchanges were cut short)");
+        return clean;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop(config.server().shutdownGrace());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.http.ProblemResponses;
+import io.idemgate.gateway.route.Route;
+import io.idemgate.gateway.upstream.UpstreamGroup;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client connection: turns decoded requests into exchanges, one at a time and in
+ * order. Requests pipelined behind the current one are parked (at most one read's worth, since nothing
+ * is read while an exchange's request is complete) and started when it ends. Rejects malformed input
+ * with 400/414/431 and closes, and closes idle or draining connections between exchanges.
+ * One instance per connection; runs on its event loop.
+ */
+public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
+
+    /** Fired into every client pipeline when the gateway starts draining. */
+    public static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
+
+    private static final Logger log = LoggerFactory.getLogger(ClientRequestReceiver.class);
+
+    private final ExchangeServices services;
+    private final ArrayDeque<HttpObject> parked = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private boolean closing;
+    private boolean resuming;
+    private String clientAddress = "-";
+
+    public ClientRequestReceiver(ExchangeServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+            clientAddress = a.getAddress().getHostAddress();
+        }
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpObject http) || closing && current == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!parked.isEmpty() || (current != null && msg instanceof HttpRequest)) {
+            parked.add(http);
+            return;
+        }
+        dispatch(http);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.onClientWritabilityChanged(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        Exchange ex = current;
+        current = null;
+        if (ex != null) {
+            ex.onClientClosed();
+        }
+        HttpObject m;
+        while ((m = parked.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (current == null) {
+                ctx.close();
+            }
+        } else if (evt == DRAIN) {
+            closing = true;
+            if (current == null) {
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    /** Whether this connection is to close after the current exchange (draining, or bad input seen). */
+    boolean closing() {
+        return closing;
+    }
+
+    String clientAddress() {
+        return clientAddress;
+    }
+
+    /** The exchange ended and the response was written; {@code keepAlive} says whether the connection stays. */
+    void exchangeFinished(Exchange exchange, boolean keepAlive) {
+        if (exchange != current) {
+            return;
+        }
+        current = null;
+        if (!keepAlive || closing || services.drain().draining()) {
+            ctx.close();
+            return;
+        }
+        resume();
+    }
+
+    /** The exchange ended by handing the connection to a local answer (e.g. 502 after an upstream failure). */
+    void handOver(Exchange from, LocalExchange to) {
+        if (from != current) {
+            to.onClientClosed();
+            return;
+        }
+        current = to;
+        to.begin();
+    }
+
+    private void resume() {
+        if (resuming) {
+            return;
+        }
+        resuming = true;
+        try {
+            while (!parked.isEmpty() && (current == null || !(parked.peek() instanceof HttpRequest))) {
+                dispatch(parked.poll());
+            }
+        } finally {
+            resuming = false;
+        }
+        if (current == null && parked.isEmpty() && ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    private void dispatch(HttpObject msg) {
+        if (msg instanceof HttpRequest request) {
+            startExchange(request);
+            if (msg instanceof HttpContent content) {
+                forward(content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            forward(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void forward(HttpContent content) {
+        if (current != null) {
+            current.onRequestContent(content);
+        } else {
+            content.release();
+        }
+    }
+
+    private void startExchange(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            rejectMalformed(result.cause());
+            return;
+        }
+        RequestLine line = RequestLine.of(request);
+        if (line == null) {
+            rejectMalformed(new IllegalArgumentException("unsupported request target"));
+            return;
+        }
+        Routing routing = services.routing().get();
+        Route route = routing.table().match(line.host(), line.path(), line.methodName());
+        if (route == null) {
+            services.metrics().rejected("no_route");
+            services.accessLog().record("-", line.methodName(), line.path(), 404, "no_route", -1, 0, clientAddress);
+            answer(Problem.NO_ROUTE, "No route matches " + line.methodName() + " " + line.path() + ".",
+                    HttpUtil.isKeepAlive(request), false);
+            return;
+        }
+        UpstreamGroup group = routing.upstreams().forRoute(route.name());
+        ProxyExchange exchange = new ProxyExchange(ctx, this, services, request, line, route);
+        current = exchange;
+        exchange.start(group);
+    }
+
+    private void rejectMalformed(Throwable cause) {
+        Problem problem;
+        String reason;
+        if (cause instanceof TooLongHttpLineException) {
+            problem = Problem.URI_TOO_LONG;
+            reason = "uri_too_long";
+        } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            problem = Problem.HEADERS_TOO_LARGE;
+            reason = "headers_too_large";
+        } else {
+            problem = Problem.BAD_REQUEST;
+            reason = "bad_request";
+        }
+        services.metrics().rejected(reason);
+        log.debug("rejecting malformed request from {}: {}", clientAddress, cause.toString());
+        services.accessLog().record("-", "-", "-", problem.status(), reason, -1, 0, clientAddress);
+        // The decoder stops at a malformed message, so nothing after it can be framed: always close.
+        closing = true;
+        answer(problem, problem == Problem.BAD_REQUEST ? "The request is not valid HTTP/1.1: " + safeMessage(cause)
+                : problem.title() + ".", false, true);
+    }
+
+    private void answer(Problem problem, String detail, boolean keepAlive, boolean mustClose) {
+        FullHttpResponse response = ProblemResponses.build(ctx.alloc(), problem, detail);
+        if (mustClose) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        LocalExchange exchange = new LocalExchange(ctx, this, response, keepAlive, false, mustClose);
+        current = exchange;
+        exchange.begin();
+    }
+
+    /** The decoder's message names the rule that was broken; cut it short and keep it to one line. */
+    private static String safeMessage(Throwable cause) {
+        String m = String.valueOf(cause.getMessage());
+        m = m.replaceAll("[\\r\\n\\t]", " ");
+        return m.length() > 160 ? m.substring(0, 160) + "…" : m;
+    }
+}

@@ -1,0 +1,20 @@
+package io.idemgate.gateway.exchange;
+
+import io.netty.handler.codec.http.HttpContent;
+
+/** What the {@link ClientRequestReceiver} tells the exchange that currently owns the client connection. */
+interface Exchange {
+
+    /** A part of the request body; the exchange owns it. */
+    void onRequestContent(HttpContent content);
+
+    /** The end of a client read burst. */
+    void onClientReadComplete();
+
+    void onClientWritabilityChanged(boolean writable);
+
+    void onClientClosed();
+
+    /** Whether the client has sent the whole request (its last content arrived). */
+    boolean requestComplete();
+}

@@ -1,0 +1,16 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.config.ServerConfig;
+import io.idemgate.gateway.http.ForwardedHeaders;
+import io.idemgate.gateway.metrics.GatewayMetrics;
+import java.util.function.Supplier;
+
+/** What every exchange shares: the current routing, metrics, header rules, the access log, the drain flag. */
+public record ExchangeServices(
+        Supplier<Routing> routing,
+        ServerConfig server,
+        GatewayMetrics metrics,
+        ForwardedHeaders forwarded,
+        AccessLog accessLog,
+        DrainSignal drain) {
+}

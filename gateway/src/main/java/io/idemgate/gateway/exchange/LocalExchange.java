@@ -1,0 +1,106 @@
+package io.idemgate.gateway.exchange;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * An exchange the gateway answers by itself (404, 502, 504…). To keep the connection alive it must
+ * first consume the rest of the request body: it reads and discards up to {@link #DISCARD_BUDGET}
+ * bytes, and beyond that answers at once and closes, so a large body costs no more than that.
+ */
+final class LocalExchange implements Exchange {
+
+    static final int DISCARD_BUDGET = 64 * 1024;
+
+    private final ChannelHandlerContext ctx;
+    private final ClientRequestReceiver receiver;
+    private final boolean clientKeepAlive;
+    private FullHttpResponse response;
+    private boolean requestComplete;
+    private boolean mustClose;
+    private long discarded;
+
+    LocalExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, FullHttpResponse response,
+                  boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
+        this.ctx = ctx;
+        this.receiver = receiver;
+        this.response = response;
+        this.clientKeepAlive = clientKeepAlive;
+        this.requestComplete = requestComplete;
+        this.mustClose = mustClose;
+    }
+
+    static FullHttpResponse continueResponse() {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
+    }
+
+    /** Answers now if nothing of the request is left to read, else starts discarding. */
+    void begin() {
+        if (requestComplete || mustClose) {
+            send();
+        } else {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void onRequestContent(HttpContent content) {
+        discarded += content.content().readableBytes();
+        if (content instanceof LastHttpContent) {
+            requestComplete = true;
+        }
+        content.release();
+        if (response == null) {
+            return;
+        }
+        if (requestComplete) {
+            send();
+        } else if (discarded > DISCARD_BUDGET) {
+            mustClose = true;
+            send();
+        }
+    }
+
+    @Override
+    public void onClientReadComplete() {
+        if (response != null && !requestComplete) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
+    }
+
+    @Override
+    public void onClientClosed() {
+        if (response != null) {
+            response.release();
+            response = null;
+        }
+    }
+
+    @Override
+    public boolean requestComplete() {
+        return requestComplete;
+    }
+
+    private void send() {
+        FullHttpResponse r = response;
+        response = null;
+        boolean keepAlive = clientKeepAlive && requestComplete && !mustClose
+                && !receiver.closing();
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.writeAndFlush(r).addListener(f -> receiver.exchangeFinished(this, f.isSuccess() && keepAlive));
+    }
+}

@@ -1,0 +1,449 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.http.HopByHopHeaders;
+import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.http.ProblemResponses;
+import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.metrics.RouteMetrics;
+import io.idemgate.gateway.route.Route;
+import io.idemgate.gateway.upstream.UpstreamConnection;
+import io.idemgate.gateway.upstream.UpstreamGroup;
+import io.idemgate.gateway.upstream.UpstreamListener;
+import io.idemgate.gateway.upstream.UpstreamUnavailableException;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pass-through exchange: the client's request streamed to an upstream connection and the response
+ * streamed back, each direction reading only when the other side can take more.
+ *
+ * <p>States: {@code ACQUIRING} (waiting for an upstream connection; early body parts are held, at most
+ * one read's worth) → {@code AWAITING_RESPONSE} (request streaming, response not begun) →
+ * {@code STREAMING_RESPONSE} → {@code DONE}. When the gateway answers by itself (502, 504…) it hands
+ * the connection to a {@link LocalExchange} and is done. Threading: everything runs on the client channel's event loop, which the upstream connection
+ * shares, so no field needs synchronisation.
+ */
+final class ProxyExchange implements Exchange, UpstreamListener {
+
+    enum State { ACQUIRING, AWAITING_RESPONSE, STREAMING_RESPONSE, DONE }
+
+    private final ChannelHandlerContext ctx;
+    private final ClientRequestReceiver receiver;
+    private final ExchangeServices services;
+    private final HttpRequest request;
+    private final RequestLine line;
+    private final Route route;
+    private final RouteMetrics metrics;
+    private final long startNanos = System.nanoTime();
+    private final long responseTimeoutNanos;
+    private final boolean requestChunked;
+    private final boolean clientKeepAlive;
+    private final boolean clientHttp11;
+
+    private State state = State.ACQUIRING;
+    private final ArrayDeque<HttpContent> early = new ArrayDeque<>(4);
+    private boolean requestComplete;
+    private boolean requestSent;
+    private boolean expectContinue;
+    private UpstreamConnection upstream;
+    private boolean upstreamReusable;
+    private boolean skippingInterim;
+    private boolean closeAfterResponse;
+    private ScheduledFuture<?> timer;
+    private long lastUpstreamActivity;
+    private long upstreamStart;
+    private long upstreamNanos = -1;
+    private int status;
+
+    ProxyExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, ExchangeServices services,
+                  HttpRequest request, RequestLine line, Route route) {
+        this.ctx = ctx;
+        this.receiver = receiver;
+        this.services = services;
+        this.request = request;
+        this.line = line;
+        this.route = route;
+        this.metrics = services.metrics().route(route.name());
+        this.responseTimeoutNanos = route.config().upstream().responseTimeout().toNanos();
+        this.requestChunked = HttpUtil.isTransferEncodingChunked(request);
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.clientHttp11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        metrics.inflightIncrement();
+    }
+
+    void start(UpstreamGroup group) {
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null) {
+            if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect.trim())) {
+                respondLocally(Problem.EXPECTATION_FAILED, "Only 'Expect: 100-continue' is supported.", Outcome.PASSTHROUGH);
+                return;
+            }
+            expectContinue = true;
+        }
+        Future<UpstreamConnection> f = group.acquire(ctx.channel().eventLoop());
+        if (f.isDone()) {
+            onAcquired(f);
+        } else {
+            f.addListener(x -> onAcquired(f));
+        }
+    }
+
+    @Override
+    public boolean requestComplete() {
+        return requestComplete;
+    }
+
+    // ---- client → upstream
+
+    @Override
+    public void onRequestContent(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestComplete = true;
+        }
+        switch (state) {
+            case ACQUIRING -> early.add(content);
+            case AWAITING_RESPONSE, STREAMING_RESPONSE -> {
+                if (upstream != null && !requestSent) {
+                    writeBody(content);
+                } else {
+                    content.release();
+                }
+            }
+            case DONE -> content.release();
+        }
+    }
+
+    @Override
+    public void onClientReadComplete() {
+        if (upstream != null && !requestSent) {
+            upstream.channel().flush();
+        }
+        requestMore();
+    }
+
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
+        if (writable && state == State.STREAMING_RESPONSE && upstream != null) {
+            upstream.channel().read();
+        }
+    }
+
+    /** The client connection is gone; for pass-through the upstream call is abandoned with it. */
+    @Override
+    public void onClientClosed() {
+        if (state == State.DONE) {
+            return;
+        }
+        if (upstream != null) {
+            upstream.abort();
+            upstream = null;
+        }
+        finish(Outcome.PASSTHROUGH, false, "client closed");
+    }
+
+    private void onAcquired(Future<UpstreamConnection> f) {
+        if (state != State.ACQUIRING) {
+            if (f.isSuccess()) {
+                f.getNow().release(true);
+            }
+            return;
+        }
+        if (!f.isSuccess()) {
+            boolean busy = f.cause() instanceof UpstreamUnavailableException u
+                    && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED;
+            metrics.upstreamLatency("error", 0);
+            respondLocally(busy ? Problem.UPSTREAM_BUSY : Problem.UPSTREAM_UNREACHABLE,
+                    busy ? "The connection limit to the upstream is reached; retry later."
+                         : "The upstream could not be reached; the request was not sent.",
+                    Outcome.UPSTREAM_ERROR);
+            return;
+        }
+        upstream = f.getNow();
+        upstream.bind(this);
+        state = State.AWAITING_RESPONSE;
+        prepareUpstreamRequest();
+        Channel up = upstream.channel();
+        upstreamStart = System.nanoTime();
+        up.write(request, up.voidPromise());
+        HttpContent c;
+        while ((c = early.poll()) != null) {
+            writeBody(c);
+        }
+        up.flush();
+        if (expectContinue && !requestComplete) {
+            ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
+        }
+        up.read();
+        requestMore();
+    }
+
+    private void prepareUpstreamRequest() {
+        HttpHeaders h = request.headers();
+        HopByHopHeaders.strip(h);
+        h.remove(HttpHeaderNames.EXPECT);
+        if (requestChunked) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (!h.contains(HttpHeaderNames.HOST)) {
+            h.set(HttpHeaderNames.HOST, upstream.authority());
+        }
+        services.forwarded().applyToRequest(h, ctx.channel().remoteAddress(), "http");
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        request.setUri(line.uri());
+    }
+
+    private void writeBody(HttpContent content) {
+        Channel up = upstream.channel();
+        if (content instanceof LastHttpContent) {
+            requestSent = true;
+            up.writeAndFlush(content, up.voidPromise());
+            armTimer();
+        } else {
+            up.write(content, up.voidPromise());
+        }
+    }
+
+    private void requestMore() {
+        if (!requestComplete && (state == State.AWAITING_RESPONSE || state == State.STREAMING_RESPONSE)
+                && upstream != null && upstream.channel().isWritable()) {
+            ctx.read();
+        }
+    }
+
+    // ---- upstream → client
+
+    @Override
+    public void onUpstreamMessage(HttpObject msg) {
+        lastUpstreamActivity = System.nanoTime();
+        if (msg instanceof HttpResponse response) {
+            if (msg.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                upstreamFailed("The upstream sent a malformed response.");
+                return;
+            }
+            int code = response.status().code();
+            if (code < 200) {
+                // Interim responses (100, 103) are ours to absorb: we answered the client's Expect ourselves.
+                skippingInterim = true;
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            startResponse(response);
+            if (!(msg instanceof HttpContent)) {
+                return;
+            }
+        }
+        HttpContent content = (HttpContent) msg;
+        if (skippingInterim) {
+            content.release();
+            skippingInterim = !(content instanceof LastHttpContent);
+            return;
+        }
+        if (state != State.STREAMING_RESPONSE) {
+            content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            abortBoth("upstream response truncated");
+            return;
+        }
+        if (content instanceof LastHttpContent last) {
+            finishResponse(last);
+        } else {
+            ctx.write(content, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        if (state == State.STREAMING_RESPONSE) {
+            ctx.flush();
+        }
+        if ((state == State.STREAMING_RESPONSE || state == State.AWAITING_RESPONSE)
+                && upstream != null && ctx.channel().isWritable()) {
+            upstream.channel().read();
+        }
+    }
+
+    @Override
+    public void onUpstreamWritabilityChanged(boolean writable) {
+        if (writable) {
+            requestMore();
+        }
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        if (upstream == null) {
+            return;
+        }
+        upstream = null;
+        if (state == State.STREAMING_RESPONSE) {
+            abortBoth("upstream closed mid-response");
+        } else if (state == State.AWAITING_RESPONSE) {
+            upstreamFailed("The upstream closed the connection before answering.");
+        }
+    }
+
+    private void startResponse(HttpResponse response) {
+        status = response.status().code();
+        upstreamNanos = System.nanoTime() - upstreamStart;
+        metrics.upstreamLatency(RouteMetrics.statusClass(status), upstreamNanos);
+        upstreamReusable = HttpUtil.isKeepAlive(response);
+        boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        HttpHeaders h = response.headers();
+        HopByHopHeaders.strip(h);
+        services.forwarded().applyToResponse(h);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        boolean bodyless = line.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+        closeAfterResponse = !clientKeepAlive || services.drain().draining() || receiver.closing();
+        if (!bodyless && !hasLength) {
+            if (clientHttp11) {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            } else {
+                closeAfterResponse = true; // an HTTP/1.0 client learns the end of the body from the close
+            }
+        }
+        if (closeAfterResponse) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!clientHttp11) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        state = State.STREAMING_RESPONSE;
+        ctx.write(response, ctx.voidPromise());
+    }
+
+    private void finishResponse(LastHttpContent last) {
+        cancelTimer();
+        UpstreamConnection up = upstream;
+        upstream = null;
+        // Reusable only if the upstream keeps it alive and took our whole request.
+        up.release(upstreamReusable && requestSent);
+        ctx.writeAndFlush(last).addListener(f -> finish(Outcome.PASSTHROUGH,
+                f.isSuccess() && !closeAfterResponse && requestComplete, null));
+    }
+
+    // ---- timeouts and failures
+
+    private void armTimer() {
+        lastUpstreamActivity = System.nanoTime();
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (upstream == null || state == State.DONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (state == State.STREAMING_RESPONSE && !ctx.channel().isWritable()) {
+            lastUpstreamActivity = now; // we paused the upstream ourselves; the slow party is the client
+        }
+        long idle = now - lastUpstreamActivity;
+        if (idle < responseTimeoutNanos) {
+            timer = ctx.executor().schedule(this::onTimer, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
+            return;
+        }
+        UpstreamConnection up = upstream;
+        upstream = null;
+        up.abort();
+        if (state == State.STREAMING_RESPONSE) {
+            abortBoth("upstream response stalled");
+        } else {
+            metrics.upstreamLatency("timeout", now - upstreamStart);
+            respondLocally(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within "
+                    + route.config().upstream().responseTimeout().toMillis() + " ms.", Outcome.UPSTREAM_ERROR);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void upstreamFailed(String detail) {
+        metrics.upstreamLatency("error", System.nanoTime() - upstreamStart);
+        respondLocally(Problem.UPSTREAM_FAILED, detail, Outcome.UPSTREAM_ERROR);
+    }
+
+    /** The response has begun and cannot be completed: closing tells the client it is truncated. */
+    private void abortBoth(String why) {
+        if (upstream != null) {
+            upstream.abort();
+            upstream = null;
+        }
+        cancelTimer();
+        ctx.close();
+        finish(Outcome.PASSTHROUGH, false, why);
+    }
+
+    // ---- responses the gateway makes itself
+
+    /** Hands the connection to a {@link LocalExchange} that answers {@code problem}; this exchange ends. */
+    void respondLocally(Problem problem, String detail, Outcome outcome) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (upstream != null) {
+            upstream.abort();
+            upstream = null;
+        }
+        status = problem.status();
+        boolean mustClose = receiver.closing() || services.drain().draining() || (expectContinue && !requestComplete);
+        LocalExchange answer = new LocalExchange(ctx, receiver,
+                ProblemResponses.build(ctx.alloc(), problem, detail), clientKeepAlive, requestComplete, mustClose);
+        finish(outcome, false, null, answer);
+    }
+
+    private void finish(Outcome outcome, boolean keepAlive, String abortReason) {
+        finish(outcome, keepAlive, abortReason, null);
+    }
+
+    /** Ends this exchange once: counts, logs, and tells the receiver what comes next. */
+    private void finish(Outcome outcome, boolean keepAlive, String abortReason, LocalExchange successor) {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        cancelTimer();
+        releaseEarly();
+        metrics.inflightDecrement();
+        metrics.count(outcome);
+        services.accessLog().record(route.name(), line.methodName(), line.path(),
+                abortReason == null ? status : 499, outcome.label(), upstreamNanos,
+                System.nanoTime() - startNanos, receiver.clientAddress());
+        if (successor != null) {
+            receiver.handOver(this, successor);
+        } else {
+            receiver.exchangeFinished(this, keepAlive);
+        }
+    }
+
+    private void releaseEarly() {
+        HttpContent c;
+        while ((c = early.poll()) != null) {
+            c.release();
+        }
+    }
+}

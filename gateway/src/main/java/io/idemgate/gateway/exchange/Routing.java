@@ -1,0 +1,8 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.route.RouteTable;
+import io.idemgate.gateway.upstream.UpstreamClient;
+
+/** The route rules and the upstream pools built for them; swapped as one on reload. */
+public record Routing(RouteTable table, UpstreamClient upstreams) {
+}

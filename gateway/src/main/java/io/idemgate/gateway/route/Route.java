@@ -1,0 +1,40 @@
+package io.idemgate.gateway.route;
+
+import io.idemgate.gateway.config.RouteConfig;
+import java.util.Locale;
+
+/** A route rule compiled for matching. Immutable. */
+public final class Route {
+
+    private final RouteConfig config;
+    private final PathGlob path;
+    private final String host;
+
+    public Route(RouteConfig config) {
+        this.config = config;
+        this.path = PathGlob.compile(config.match().path());
+        this.host = config.match().host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public RouteConfig config() {
+        return config;
+    }
+
+    /**
+     * @param host the request's host without port, lower-case, or null when the request had none
+     * @param path the path without query
+     */
+    public boolean matches(String host, String path, String method) {
+        if (this.host != null && !this.host.equals(host)) {
+            return false;
+        }
+        if (!config.match().methods().isEmpty() && !config.match().methods().contains(method)) {
+            return false;
+        }
+        return this.path.matches(path);
+    }
+}

@@ -1,0 +1,58 @@
+package io.idemgate.gateway.route;
+
+import io.idemgate.gateway.config.RouteConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The ordered route rules; the first rule that fits a request wins. Immutable; a reload builds a new table. */
+public final class RouteTable {
+
+    private final Route[] routes;
+    private final List<RouteConfig> configs;
+
+    public RouteTable(List<RouteConfig> configs) {
+        List<Route> compiled = new ArrayList<>(configs.size());
+        for (RouteConfig c : configs) {
+            compiled.add(new Route(c));
+        }
+        this.routes = compiled.toArray(new Route[0]);
+        this.configs = List.copyOf(configs);
+    }
+
+    /**
+     * @param hostHeader the Host header as sent (port and case are ignored), may be null
+     * @param path the request path without query
+     * @return the first matching route, or null
+     */
+    public Route match(String hostHeader, String path, String method) {
+        String host = normalizeHost(hostHeader);
+        for (Route r : routes) {
+            if (r.matches(host, path, method)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    public List<RouteConfig> configs() {
+        return configs;
+    }
+
+    static String normalizeHost(String hostHeader) {
+        if (hostHeader == null || hostHeader.isEmpty()) {
+            return null;
+        }
+        String h = hostHeader;
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            h = close > 0 ? h.substring(0, close + 1) : h;
+        } else {
+            int colon = h.lastIndexOf(':');
+            if (colon >= 0) {
+                h = h.substring(0, colon);
+            }
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,85 @@
+package io.idemgate.gateway.server;
+
+import io.idemgate.gateway.config.ServerConfig;
+import io.idemgate.gateway.exchange.ClientRequestReceiver;
+import io.idemgate.gateway.exchange.ExchangeServices;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client-facing listener. Owns the set of open client connections so that shutdown can stop
+ * accepting, let in-flight exchanges finish within a grace period, and then close what is left.
+ */
+public final class ProxyServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ServerConfig config;
+    private final ExchangeServices services;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final ChannelGroup connections = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group) {
+        this.config = config;
+        this.services = services;
+        this.transport = transport;
+        this.group = group;
+    }
+
+    /** Binds the listener; blocking, called once at start-up. @return the bound port */
+    public int start() throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Backpressure: the receiver reads only when the upstream side can take more.
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ProxyChannelInitializer(config, services, connections));
+        listener = b.bind(config.host(), config.port()).sync().channel();
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        log.atInfo().addKeyValue("port", port).addKeyValue("transport", transport.name())
+                .log("proxy listening on {}:{}", config.host(), port);
+        return port;
+    }
+
+    /**
+     * Stops accepting, asks every connection to close after its current exchange, and waits up to
+     * {@code grace} for them. Connections still open after that are closed.
+     *
+     * @return true if every exchange finished within the grace period
+     */
+    public boolean stop(Duration grace) throws InterruptedException {
+        if (listener != null) {
+            listener.close().await(5, TimeUnit.SECONDS);
+        }
+        services.drain().start();
+        for (Channel ch : connections) {
+            ch.pipeline().fireUserEventTriggered(ClientRequestReceiver.DRAIN);
+        }
+        boolean drained = connections.newCloseFuture().await(grace.toMillis(), TimeUnit.MILLISECONDS);
+        if (!drained) {
+            log.warn("{} client connections still busy after the {} ms grace period; closing them",
+                    connections.size(), grace.toMillis());
+            connections.close().await(5, TimeUnit.SECONDS);
+        }
+        return drained;
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+}

@@ -1,0 +1,191 @@
+package io.idemgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.idemgate.gateway.testsupport.Behaviour;
+import io.idemgate.gateway.testsupport.DeterministicBytes;
+import io.idemgate.gateway.testsupport.TestUpstream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped fat jar as a separate process, the way operators run it: a heap and direct-memory limit
+ * far below the bodies streamed through it (so buffering a body would fail the run), leak detection at
+ * PARANOID, graceful SIGTERM, and {@code --check-config}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayProcessIT {
+
+    private static final long BIG = 64L * 1024 * 1024;
+    private static final Path JAR = Path.of("target", "idemgate.jar");
+
+    @TempDir
+    static Path dir;
+    private static TestUpstream upstream;
+    private static Process gateway;
+    private static Path log;
+    private static int proxyPort;
+    private static int adminPort;
+    private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = TestUpstream.start();
+        proxyPort = freePort();
+        adminPort = freePort();
+        Path config = dir.resolve("gateway.conf");
+        Files.writeString(config, """
+                idemgate {
+                  server { host = "127.0.0.1", port = %d, shutdown-grace = 10s }
+                  admin { host = "127.0.0.1", port = %d }
+                  routes = [ { name = stream, match { path = "/**" },
+                               upstream { urls = ["%s"], response-timeout = 20s }, idempotency { mode = off } } ]
+                }
+                """.formatted(proxyPort, adminPort, upstream.url()));
+        log = dir.resolve("gateway.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        gateway = new ProcessBuilder(java, "-Xmx48m", "-XX:MaxDirectMemorySize=32m",
+                "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(), "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> healthy());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (log != null && Files.exists(log)) {
+            assertThat(Files.readString(log)).as("gateway process log").doesNotContain("LEAK:");
+        }
+    }
+
+    @Test
+    void streams64MiBUploadThroughASmallHeap() throws Exception {
+        upstream.handle(Behaviour.respond(201, java.util.Map.of(), "stored"));
+        upstream.clearRequests();
+        DeterministicBytes body = new DeterministicBytes(42, BIG);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/upload"))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(body::stream), BIG))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(upstream.requests().get(0).bodyLength()).isEqualTo(BIG);
+        assertThat(upstream.requests().get(0).bodySha256()).isEqualTo(body.sha256Hex());
+        assertThat(gateway.isAlive()).isTrue();
+    }
+
+    @Test
+    void streams64MiBDownloadThroughASmallHeap() throws Exception {
+        upstream.handle(Behaviour.download(BIG));
+        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri("/download")).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(sha256(r.body())).isEqualTo(Behaviour.downloadSha256Hex(BIG));
+        assertThat(gateway.isAlive()).isTrue();
+    }
+
+    @Test
+    void checkConfigValidatesAndPrintsRoutes() throws Exception {
+        Path good = dir.resolve("good.conf");
+        Files.writeString(good, "idemgate.routes = [ { name = a, match { path = \"/**\" }, upstream { urls = [\"http://127.0.0.1:9\"] } } ]");
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "idemgate.routes = [ { name = a, match { path = \"/**\" }, upstream { urls = [\"ftp://x\"] } } ]");
+        Run ok = runJar("--check-config", "--config", good.toString());
+        assertThat(ok.exit).isZero();
+        assertThat(ok.output).contains("\"name\"").contains("configuration OK");
+        Run ko = runJar("--check-config", "--config", bad.toString());
+        assertThat(ko.exit).isNotZero();
+        assertThat(ko.output).contains("bad.conf").contains("urls");
+    }
+
+    /** Last: it ends the shared process. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void sigtermLetsTheInFlightRequestFinishThenExitsZero() throws Exception {
+        upstream.handle(Behaviour.delay(Duration.ofMillis(1500), Behaviour.echo()));
+        upstream.clearRequests();
+        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(uri("/slow"))
+                .POST(HttpRequest.BodyPublishers.ofString("finish me")).build(), HttpResponse.BodyHandlers.ofString());
+        upstream.awaitRequests(1, Duration.ofSeconds(10));
+        gateway.destroy(); // SIGTERM
+        HttpResponse<String> r = inFlight.get(15, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("finish me");
+        assertThat(gateway.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.exitValue()).isZero();
+        assertThat(Files.readString(log)).contains("idemgate stopped");
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run runJar(String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(java, "-jar", JAR.toString()));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static boolean healthy() {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthz"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + proxyPort + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String sha256(InputStream in) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[64 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}

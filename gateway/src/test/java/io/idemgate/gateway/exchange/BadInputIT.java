@@ -1,0 +1,118 @@
+package io.idemgate.gateway.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idemgate.gateway.testsupport.Behaviour;
+import io.idemgate.gateway.testsupport.GatewayFixture;
+import io.idemgate.gateway.testsupport.RawHttpClient;
+import io.idemgate.gateway.testsupport.TestUpstream;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Malformed and hostile input: each is refused with the right status, the connection is closed, no
+ * byte reaches the upstream, and the next connection is served normally.
+ */
+class BadInputIT {
+
+    private static TestUpstream upstream;
+    private static GatewayFixture gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = TestUpstream.start();
+        upstream.handle(Behaviour.echo());
+        gateway = GatewayFixture.start(GatewayFixture.oneRoute("echo", upstream.url(), "")
+                + "idemgate.server { max-header-size = 4k, max-initial-line-length = 1k, idle-timeout = 500ms }\n");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @AfterEach
+    void nextConnectionIsServedAndNothingReachedTheUpstream() throws Exception {
+        assertThat(upstream.requests()).isEmpty();
+        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+            raw.send("POST /fine HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok");
+            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyString()).isEqualTo("ok");
+        }
+        upstream.clearRequests();
+    }
+
+    private RawHttpClient.Response refuse(String raw) throws Exception {
+        try (RawHttpClient c = RawHttpClient.connect(gateway.port())) {
+            c.send(raw);
+            RawHttpClient.Response r = c.readResponse(Duration.ofSeconds(5));
+            assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(c.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+            return r;
+        }
+    }
+
+    @Test
+    void garbageRequestLineGets400() throws Exception {
+        assertThat(refuse("HELLO\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void headerWithoutColonGets400() throws Exception {
+        assertThat(refuse("GET / HTTP/1.1\r\nHost: a\r\nthis is not a header\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void invalidHeaderNameGets400() throws Exception {
+        assertThat(refuse("GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void controlCharacterInHeaderValueGets400() throws Exception {
+        assertThat(refuse("GET / HTTP/1.1\r\nHost: a\r\nX-Evil: a\u0001b\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void contentLengthWithTransferEncodingGets400() throws Exception {
+        RawHttpClient.Response r = refuse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        assertThat(r.status()).isEqualTo(400);
+    }
+
+    @Test
+    void twoDifferingContentLengthsGet400() throws Exception {
+        assertThat(refuse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void invalidContentLengthGets400() throws Exception {
+        assertThat(refuse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -5\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void oversizedHeadersGet431() throws Exception {
+        assertThat(refuse("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(8000) + "\r\n\r\n").status())
+                .isEqualTo(431);
+    }
+
+    @Test
+    void oversizedRequestLineGets414() throws Exception {
+        assertThat(refuse("GET /" + "u".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(414);
+    }
+
+    @Test
+    void idleClientConnectionIsClosed() throws Exception {
+        try (RawHttpClient c = RawHttpClient.connect(gateway.port())) {
+            assertThat(c.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.idemgate.gateway.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idemgate.gateway.testsupport.Behaviour;
+import io.idemgate.gateway.testsupport.GatewayFixture;
+import io.idemgate.gateway.testsupport.RawHttpClient;
+import io.idemgate.gateway.testsupport.TestUpstream;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How upstream failures become 502/504 or a closed client connection. */
+class UpstreamFailureIT {
+
+    private static TestUpstream upstream;
+    private static GatewayFixture gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = TestUpstream.start();
+        gateway = GatewayFixture.start(GatewayFixture.oneRoute("flaky", upstream.url(), ", response-timeout = 400ms"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @Test
+    void refusedConnectionGives502AndKeepsTheClientConnection() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (GatewayFixture g = GatewayFixture.start(GatewayFixture.oneRoute("down", "http://127.0.0.1:" + closedPort, ""));
+             RawHttpClient raw = RawHttpClient.connect(g.port())) {
+            raw.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.bodyString()).contains("urn:idemgate:problem:upstream-unreachable");
+            raw.send("GET /y HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(raw.readResponse(Duration.ofSeconds(5)).status()).isEqualTo(502);
+        }
+    }
+
+    @Test
+    void silentUpstreamGives504AfterTheResponseTimeout() throws Exception {
+        upstream.handle(Behaviour.never());
+        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+            raw.send("POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(r.bodyString()).contains("urn:idemgate:problem:upstream-timeout");
+        }
+    }
+
+    @Test
+    void upstreamClosingBeforeAnsweringGives502() throws Exception {
+        upstream.handle(Behaviour.closeWithoutResponse());
+        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+            raw.send("POST /reset HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(502);
+            assertThat(r.bodyString()).contains("urn:idemgate:problem:upstream-failed");
+        }
+    }
+
+    @Test
+    void upstreamClosingMidResponseClosesTheClientWithATruncatedBody() throws Exception {
+        upstream.handle(Behaviour.closeAfterHeaders());
+        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+            raw.send("GET /cut HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawHttpClient.Response r = raw.readResponseUntilClose(Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(200);
+            int declared = Integer.parseInt(r.header("Content-Length"));
+            assertThat(r.body().length).isLessThan(declared);
+            assertThat(raw.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
+    void slowButTimelyUpstreamIsNotCutOff() throws Exception {
+        upstream.handle(Behaviour.delay(Duration.ofMillis(150), Behaviour.echo()));
+        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+            raw.send("POST /ok HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyString()).isEqualTo("hi");
+        }
+    }
+}
