@@ -56,7 +56,10 @@ final class ConfigReader {
         return config.hasPath(key);
     }
 
-    /** The block at {@code key}; a missing or non-object value is a problem and yields an empty block. */
+    /**
+     * The block at {@code key}. A missing or non-object value is one problem; the empty block returned
+     * then drops its own problems, so "upstream is required" is not followed by "upstream.urls is required".
+     */
     ConfigReader block(String key) {
         if (!config.hasPath(key)) {
             problem(key, "is required");
@@ -65,13 +68,13 @@ final class ConfigReader {
         } else {
             return new ConfigReader(config.getConfig(key), path(key), config.getValue(key).origin(), problems);
         }
-        return new ConfigReader(ConfigFactory.empty(), path(key), origin, problems);
+        return new ConfigReader(ConfigFactory.empty(), path(key), origin, new Problems());
     }
 
     /** The block at {@code key} with {@code defaults} under it: the block's own keys win. */
     ConfigReader blockWithDefaults(String key, Config defaults) {
         ConfigReader own = block(key);
-        return new ConfigReader(own.config.withFallback(defaults), own.path, own.origin, problems);
+        return new ConfigReader(own.config.withFallback(defaults), own.path, own.origin, own.problems);
     }
 
     /** Records a problem about {@code key}, pointing at its value's line when it has one. */

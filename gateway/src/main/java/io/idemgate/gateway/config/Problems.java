@@ -4,7 +4,9 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Collects configuration problems in a fixed format: {@code origin: key.path: what (got value)}. Not thread-safe. */
 final class Problems {
@@ -12,8 +14,17 @@ final class Problems {
     private static final int MAX_VALUE_CHARS = 120;
 
     private final List<String> lines = new ArrayList<>();
+    private final Set<String> seen = new HashSet<>();
 
+    /**
+     * Records one problem. A bad value in {@code idemgate.defaults} is read again for every route it is
+     * merged into; it is reported once, at the first path it was read under.
+     */
     void add(ConfigOrigin origin, String path, String what, ConfigValue badValue) {
+        String where = origin == null ? "" : origin.description();
+        if (!seen.add(where + '\0' + what + '\0' + (badValue == null ? path : render(badValue)))) {
+            return;
+        }
         StringBuilder line = new StringBuilder();
         line.append(origin == null ? "(unknown origin)" : origin.description()).append(": ");
         line.append(path).append(": ").append(what);

@@ -41,6 +41,11 @@ final class RouteConfigParser {
     }
 
     List<RouteConfig> parse() {
+        // Checked on their own too, so a bad default is reported even while no route uses it.
+        ConfigReader defaultsBlock = root.block("defaults");
+        UpstreamConfigParser.parse(defaultsBlock.block("upstream"), false);
+        IdempotencyConfigParser.parse(defaultsBlock.block("idempotency"));
+
         List<RouteConfig> routes = new ArrayList<>();
         List<ConfigValue> values = root.list("routes");
         for (int i = 0; i < values.size(); i++) {
@@ -59,7 +64,8 @@ final class RouteConfigParser {
         r.rejectUnknownKeys(schema);
         String name = name(r);
         MatchConfig match = match(r.block("match"));
-        UpstreamConfig upstream = UpstreamConfigParser.parse(r.blockWithDefaults("upstream", defaults.getConfig("upstream")));
+        UpstreamConfig upstream = UpstreamConfigParser.parse(
+                r.blockWithDefaults("upstream", defaults.getConfig("upstream")), true);
         ConfigReader idempotency = r.has("idempotency")
                 ? r.blockWithDefaults("idempotency", defaults.getConfig("idempotency"))
                 : new ConfigReader(defaults.getConfig("idempotency"), r.path("idempotency"), r.origin(), r.problems());

@@ -18,8 +18,9 @@ final class UpstreamConfigParser {
     private UpstreamConfigParser() {
     }
 
-    static UpstreamConfig parse(ConfigReader r) {
-        List<URI> urls = urls(r);
+    /** @param withUrls false for {@code idemgate.defaults.upstream}, which has every key but the urls */
+    static UpstreamConfig parse(ConfigReader r, boolean withUrls) {
+        List<URI> urls = withUrls ? urls(r) : List.of();
         Duration connect = r.duration("connect-timeout", false);
         Duration response = r.duration("response-timeout", false);
         int maxConnections = r.integer("max-connections", 1, Integer.MAX_VALUE);
