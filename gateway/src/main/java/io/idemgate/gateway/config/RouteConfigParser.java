@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ final class RouteConfigParser {
             "name = \"\", match { host = \"\", path = \"\", methods = [] }, upstream.urls = []");
 
     private final ConfigReader root;
-    private final Config defaults;
+    private final ConfigReader defaults;
+    private final Config referenceDefaults;
     private final ConfigObject schema;
     private final Map<String, ConfigOrigin> seenNames = new HashMap<>();
 
@@ -36,15 +38,15 @@ final class RouteConfigParser {
      */
     RouteConfigParser(ConfigReader root, Config referenceDefaults) {
         this.root = root;
-        this.defaults = root.block("defaults").config();
+        this.defaults = root.block("defaults");
+        this.referenceDefaults = referenceDefaults;
         this.schema = ROUTE_ONLY_KEYS.withFallback(referenceDefaults).root();
     }
 
     List<RouteConfig> parse() {
         // Checked on their own too, so a bad default is reported even while no route uses it.
-        ConfigReader defaultsBlock = root.block("defaults");
-        UpstreamConfigParser.parse(defaultsBlock.block("upstream"), false);
-        IdempotencyConfigParser.parse(defaultsBlock.block("idempotency"));
+        UpstreamConfigParser.parse(defaults.block("upstream"), false);
+        IdempotencyConfigParser.parse(defaults.block("idempotency"));
 
         List<RouteConfig> routes = new ArrayList<>();
         List<ConfigValue> values = root.list("routes");
@@ -64,12 +66,21 @@ final class RouteConfigParser {
         r.rejectUnknownKeys(schema);
         String name = name(r);
         MatchConfig match = match(r.block("match"));
-        UpstreamConfig upstream = UpstreamConfigParser.parse(
-                r.blockWithDefaults("upstream", defaults.getConfig("upstream")), true);
+        Config upstreamDefaults = defaultsFor("upstream");
+        Config idempotencyDefaults = defaultsFor("idempotency");
+        UpstreamConfig upstream = UpstreamConfigParser.parse(r.blockWithDefaults("upstream", upstreamDefaults), true);
         ConfigReader idempotency = r.has("idempotency")
-                ? r.blockWithDefaults("idempotency", defaults.getConfig("idempotency"))
-                : new ConfigReader(defaults.getConfig("idempotency"), r.path("idempotency"), r.origin(), r.problems());
+                ? r.blockWithDefaults("idempotency", idempotencyDefaults)
+                : new ConfigReader(idempotencyDefaults, r.path("idempotency"), r.origin(), r.problems());
         return new RouteConfig(name, match, upstream, IdempotencyConfigParser.parse(idempotency));
+    }
+
+    /** The effective defaults block; where the user broke it (reported once by parse()), reference.conf's, to avoid a cascade. */
+    private Config defaultsFor(String key) {
+        Config own = defaults.config();
+        return own.hasPath(key) && own.getValue(key).valueType() == ConfigValueType.OBJECT
+                ? own.getConfig(key)
+                : referenceDefaults.getConfig(key);
     }
 
     private String name(ConfigReader r) {

@@ -63,6 +63,16 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void aDefaultsBlockOfTheWrongTypeIsOneProblem() {
+        ConfigLoadException e = catchThrowableOfType(() -> ConfigLoader.parse(
+                "idemgate.defaults.upstream = fast\n" + routes("{ name = a, match.path = \"/\", upstream.urls = [\"http://h:1\"] }"),
+                "t.conf"), ConfigLoadException.class);
+
+        assertThat(e.problems()).containsExactly(
+                "t.conf: 1: idemgate.defaults.upstream: must be a block { ... } (got \"fast\")");
+    }
+
+    @Test
     void malformedDurationSaysWhatIsExpected() {
         loading("idemgate.server.idle-timeout = soon")
                 .hasMessageContaining("t.conf: 1: idemgate.server.idle-timeout: expected a duration such as 500ms, 30s or 24h (got \"soon\")");
