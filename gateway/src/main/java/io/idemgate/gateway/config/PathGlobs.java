@@ -1,6 +1,9 @@
 package io.idemgate.gateway.config;
 
-/** Syntax of {@code match.path}: {@code *} matches one segment, {@code **} any number of segments. */
+/**
+ * Syntax of {@code match.path}: {@code *} matches one segment, {@code **} any number of segments.
+ * Must accept exactly what {@code route.PathGlob} compiles.
+ */
 final class PathGlobs {
 
     private PathGlobs() {
@@ -18,8 +21,8 @@ final class PathGlobs {
             }
         }
         for (String segment : glob.substring(1).split("/", -1)) {
-            if (segment.contains("**") && !segment.equals("**")) {
-                return "** must be a whole path segment, as in /v1/**";
+            if (segment.contains("*") && !segment.equals("*") && !segment.equals("**")) {
+                return "* and ** must be whole path segments, as in /v1/*/items or /v1/**";
             }
         }
         return null;

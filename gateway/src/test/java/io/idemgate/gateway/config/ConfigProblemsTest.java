@@ -164,7 +164,7 @@ class ConfigProblemsTest {
                 { name = b, match.path = "v1/**", upstream.urls = ["http://h:1"] }
                 { name = c, match.path = "/v1?x", upstream.urls = ["http://h:1"] }
                 { name = d, match {}, upstream.urls = ["http://h:1"] }"""))
-                .hasMessageContaining("t.conf: 2: idemgate.routes[0].match.path: ** must be a whole path segment, as in /v1/** (got \"/v1/pay**\")")
+                .hasMessageContaining("t.conf: 2: idemgate.routes[0].match.path: * and ** must be whole path segments, as in /v1/*/items or /v1/** (got \"/v1/pay**\")")
                 .hasMessageContaining("t.conf: 3: idemgate.routes[1].match.path: must start with /")
                 .hasMessageContaining("t.conf: 4: idemgate.routes[2].match.path: must be a plain path")
                 .hasMessageContaining("t.conf: 5: idemgate.routes[3].match.path: is required");
