@@ -1,2 +1,51 @@
 package io.idemgate.loadtest;
-public final class LoadtestMain { public static void main(String[] a) {} }
+
+import io.idemgate.loadtest.upstream.UpstreamCommand;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code java -jar idemgate-loadtest.jar <subcommand> [flags]}: dispatches to the subcommands. */
+public final class LoadtestMain {
+
+    static final String USAGE = """
+            usage: java -jar idemgate-loadtest.jar <command> [flags]
+
+            commands:
+              upstream   run the demo / ledger upstream (a non-idempotent HTTP API that counts executions per key)
+              load       load generator verifying exactly-once through the gateway (coming)
+
+            Run 'java -jar idemgate-loadtest.jar <command> --help' for a command's flags.
+            """;
+
+    private LoadtestMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int code = run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args) throws InterruptedException {
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        String command = args.length == 0 ? "" : args[0];
+        switch (command) {
+            case "upstream":
+                return UpstreamCommand.run(rest, System.out, System.err);
+            case "--help", "-h", "help":
+                System.out.print(USAGE);
+                return 0;
+            case "load":
+                System.err.println("load: not available yet (coming)");
+                System.err.print(USAGE);
+                return 2;
+            default:
+                if (!command.isEmpty()) {
+                    System.err.println("unknown command: " + command);
+                }
+                System.err.print(USAGE);
+                return 2;
+        }
+    }
+}
