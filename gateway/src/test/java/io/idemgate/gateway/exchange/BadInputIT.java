@@ -44,15 +44,15 @@ class BadInputIT {
         assertThat(upstream.requests()).isEmpty();
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("POST /fine HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok");
-            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyString()).isEqualTo("ok");
+            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyAsString()).isEqualTo("ok");
         }
         upstream.clearRequests();
     }
 
-    private RawHttpClient.Response refuse(String raw) throws Exception {
+    private RawHttpClient.RawResponse refuse(String raw) throws Exception {
         try (RawHttpClient c = RawHttpClient.connect(gateway.port())) {
             c.send(raw);
-            RawHttpClient.Response r = c.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = c.readResponse(Duration.ofSeconds(5));
             assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
             assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
             assertThat(c.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
@@ -82,7 +82,7 @@ class BadInputIT {
 
     @Test
     void contentLengthWithTransferEncodingGets400() throws Exception {
-        RawHttpClient.Response r = refuse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+        RawHttpClient.RawResponse r = refuse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
         assertThat(r.status()).isEqualTo(400);
     }

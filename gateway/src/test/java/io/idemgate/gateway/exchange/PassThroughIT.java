@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.GatewayFixture;
 import io.idemgate.gateway.testsupport.RawHttpClient;
+import io.idemgate.gateway.testsupport.ReceivedRequest;
 import io.idemgate.gateway.testsupport.TestUpstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -75,7 +76,7 @@ class PassThroughIT {
                     .method(method, pub).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(method).isEqualTo(200);
         }
-        assertThat(upstream.requests()).extracting(TestUpstream.ReceivedRequest::method)
+        assertThat(upstream.requests()).extracting(ReceivedRequest::method)
                 .containsExactly("GET", "PUT", "PATCH", "DELETE", "OPTIONS");
     }
 
@@ -85,9 +86,9 @@ class PassThroughIT {
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             for (int i = 0; i < 20; i++) {
                 raw.send("POST /k HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
-                RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+                RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
                 assertThat(r.status()).isEqualTo(200);
-                assertThat(r.bodyString()).isEqualTo("hi");
+                assertThat(r.bodyAsString()).isEqualTo("hi");
             }
         }
         // One client connection, one upstream connection: each exchange reused both.
@@ -100,9 +101,9 @@ class PassThroughIT {
             raw.send("POST /1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\none"
                     + "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
                     + "POST /3 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nthree");
-            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyString()).isEqualTo("one");
+            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyAsString()).isEqualTo("one");
             assertThat(raw.readResponse(Duration.ofSeconds(5)).status()).isEqualTo(200);
-            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyString()).isEqualTo("three");
+            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyAsString()).isEqualTo("three");
         }
     }
 
@@ -111,9 +112,9 @@ class PassThroughIT {
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.bodyString()).isEqualTo("hello world");
+            assertThat(r.bodyAsString()).isEqualTo("hello world");
         }
         assertThat(upstream.requests().get(0).header("Transfer-Encoding")).isEqualTo("chunked");
     }
@@ -125,7 +126,7 @@ class PassThroughIT {
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("GET /h HTTP/1.1\r\nHost: a\r\nConnection: X-Client-Hop\r\nX-Client-Hop: secret\r\n"
                     + "Keep-Alive: timeout=9\r\nProxy-Authorization: Basic eDp5\r\nTE: trailers\r\nX-Kept: yes\r\n\r\n");
-            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.header("X-Upstream-Hop")).isNull();
             assertThat(r.header("Keep-Alive")).isNull();
             assertThat(r.header("X-End-To-End")).isEqualTo("kept");
@@ -142,12 +143,12 @@ class PassThroughIT {
     void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
-            RawHttpClient.Response interim = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse interim = raw.readResponse(Duration.ofSeconds(5));
             assertThat(interim.status()).isEqualTo(100);
             raw.send("body");
-            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.bodyString()).isEqualTo("body");
+            assertThat(r.bodyAsString()).isEqualTo("body");
         }
         assertThat(upstream.requests().get(0).header("Expect")).isNull();
     }
@@ -156,7 +157,7 @@ class PassThroughIT {
     void unknownExpectationGets417() throws Exception {
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nExpect: teapot\r\n\r\n");
-            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(417);
             assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
         }
@@ -168,11 +169,11 @@ class PassThroughIT {
         upstream.handle(Behaviour.respond(200, Map.of("Content-Type", "text/plain"), "twelve bytes"));
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawHttpClient.Response r = raw.readHeadResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readHeadResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(200);
             // The connection is still in step: a second request on it works.
             raw.send("GET /h HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyString()).isEqualTo("twelve bytes");
+            assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyAsString()).isEqualTo("twelve bytes");
         }
     }
 
@@ -181,9 +182,9 @@ class PassThroughIT {
         upstream.handle(Behaviour.respond(201, Map.of(), "created"));
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("POST /old HTTP/1.0\r\nContent-Length: 1\r\n\r\nx");
-            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(201);
-            assertThat(r.bodyString()).isEqualTo("created");
+            assertThat(r.bodyAsString()).isEqualTo("created");
             assertThat(raw.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
         }
         assertThat(upstream.requests().get(0).header("Host")).isEqualTo("127.0.0.1:" + upstream.port());
@@ -213,9 +214,9 @@ class PassThroughIT {
             raw.send("POST /nope HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(raw.readResponse(Duration.ofSeconds(5)).status()).isEqualTo(404);
             raw.send("POST /v1/yes HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
-            RawHttpClient.Response r = raw.readResponse(Duration.ofSeconds(5));
+            RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.bodyString()).isEqualTo("abc");
+            assertThat(r.bodyAsString()).isEqualTo("abc");
         }
     }
 

@@ -106,6 +106,17 @@ public final class RawHttpClient implements AutoCloseable {
         return new RawResponse(head.version(), status, head.reason(), headers, body);
     }
 
+    /** Reads the response to a HEAD request: status and headers only, whatever the framing headers say. */
+    public RawResponse readHeadResponse(Duration timeout) throws IOException {
+        deadline = System.nanoTime() + timeout.toNanos();
+        String statusLine = readLine();
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("not an HTTP status line: " + statusLine);
+        }
+        return new RawResponse(parts[0], Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "", readHeaders(), new byte[0]);
+    }
+
     /**
      * Whether the peer closes the connection within {@code timeout}; bytes still arriving meanwhile
      * are read and discarded.

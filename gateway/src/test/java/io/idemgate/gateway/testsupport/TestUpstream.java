@@ -103,6 +103,13 @@ public final class TestUpstream implements AutoCloseable {
         }
     }
 
+    /** Forgets the requests received so far, so a test sees only its own. */
+    public void clearRequests() {
+        synchronized (requests) {
+            requests.clear();
+        }
+    }
+
     /** Every request received so far, in arrival order (a snapshot). */
     public List<ReceivedRequest> requests() {
         synchronized (requests) {
