@@ -3,6 +3,7 @@ package io.idemgate.gateway;
 import io.idemgate.gateway.admin.AdminEndpoints;
 import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
+import io.idemgate.gateway.admin.ReadinessCheck;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
@@ -57,9 +58,10 @@ public final class Gateway implements AutoCloseable {
                 new DrainSignal());
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
-                .registry(registry)
+                .health()
+                .readiness(ReadinessCheck.always(Readiness.ready("store: memory")))
+                .metrics(registry)
                 .routes(() -> routing.get().table().configs())
-                .readiness(() -> new Readiness(true, "memory store"))
                 .build());
     }
 
