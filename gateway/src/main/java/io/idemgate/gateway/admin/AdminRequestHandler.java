@@ -124,7 +124,7 @@ final class AdminRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void respond(ChannelHandlerContext ctx, FullHttpResponse response, Throwable error,
                          boolean closeAfter, boolean head) {
-        if (error != null) {
+        if (error != null || response == null) {
             log.warn("admin endpoint failed", error);
             ReferenceCountUtil.release(response);
             response = AdminResponses.problem(ctx.alloc(), AdminProblem.INTERNAL_ERROR, "The admin endpoint failed");

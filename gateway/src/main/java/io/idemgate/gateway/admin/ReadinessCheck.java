@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Whether the gateway can serve traffic (SPEC §4: the store answers). Asynchronous because the natural check
- * is a store round trip, and it is called on an event loop; a check that takes longer than
- * {@link ReadinessEndpoint#TIMEOUT} counts as not ready.
+ * is a store round trip, and it is called on an event loop; a check that takes longer than two seconds
+ * counts as not ready.
  */
 @FunctionalInterface
 public interface ReadinessCheck {
