@@ -1,0 +1,132 @@
+package io.idemgate.gateway.metrics;
+
+import static io.idemgate.gateway.metrics.MetricNames.*;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Owns the gateway's Prometheus registry and every metric of SPEC §5. Thread-safe; the per-route and
+ * per-store-operation data points are resolved once and cached so the request path does no label lookup.
+ */
+public final class GatewayMetrics {
+
+    public static final String REJECT_NO_ROUTE = "no_route";
+    public static final String REJECT_BAD_REQUEST = "bad_request";
+    public static final String REJECT_URI_TOO_LONG = "uri_too_long";
+    public static final String REJECT_HEADERS_TOO_LARGE = "headers_too_large";
+    public static final String REJECT_SHUTTING_DOWN = "shutting_down";
+
+    // Idempotency work is in-process hashing plus one or two store round trips: tens of µs to a slow Redis second.
+    static final double[] OVERHEAD_BUCKETS = {
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
+    static final double[] STORE_BUCKETS = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+    // Upstream calls and waits for them: a millisecond to the longest sensible response timeout.
+    static final double[] UPSTREAM_BUCKETS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    private final PrometheusRegistry registry;
+    final Counter requests;
+    final Histogram dedupOverhead;
+    final Histogram wait;
+    final Histogram upstreamRequest;
+    final Gauge inflight;
+    final Counter leaseLost;
+    private final Histogram storeOperation;
+    private final Counter storeErrors;
+    private final Counter rejected;
+
+    private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
+    private final Map<String, DistributionDataPoint> storeOperations = new ConcurrentHashMap<>();
+    private final Map<String, CounterDataPoint> storeErrorPoints = new ConcurrentHashMap<>();
+    private final Map<String, CounterDataPoint> rejectedPoints = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(PrometheusRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        requests = Counter.builder().name(REQUESTS)
+                .help("Requests handled by a route, by how the gateway handled them")
+                .labelNames(LABEL_ROUTE, LABEL_OUTCOME).withoutExemplars().register(registry);
+        dedupOverhead = histogram(DEDUP_OVERHEAD, OVERHEAD_BUCKETS,
+                "Time spent on idempotency work (fingerprint, store calls), excluding upstream time and waiting",
+                LABEL_ROUTE);
+        wait = histogram(WAIT, UPSTREAM_BUCKETS,
+                "How long duplicates waited for the first request with their key to finish", LABEL_ROUTE);
+        storeOperation = histogram(STORE_OPERATION, STORE_BUCKETS,
+                "Latency of idempotency store operations", LABEL_OPERATION, LABEL_RESULT);
+        upstreamRequest = histogram(UPSTREAM_REQUEST, UPSTREAM_BUCKETS,
+                "Upstream request latency until the response head, by status class (or timeout/error)",
+                LABEL_ROUTE, LABEL_STATUS_CLASS);
+        inflight = Gauge.builder().name(INFLIGHT)
+                .help("Requests of a route currently being handled")
+                .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);
+        leaseLost = Counter.builder().name(LEASE_LOST)
+                .help("In-flight records whose lease expired or was taken over before the result was stored")
+                .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);
+        storeErrors = Counter.builder().name(STORE_ERRORS)
+                .help("Idempotency store operations that failed (error or timeout)")
+                .labelNames(LABEL_OPERATION).withoutExemplars().register(registry);
+        rejected = Counter.builder().name(REJECTED)
+                .help("Requests refused before any route was chosen")
+                .labelNames(LABEL_REASON).withoutExemplars().register(registry);
+        for (String reason : new String[] {REJECT_NO_ROUTE, REJECT_BAD_REQUEST, REJECT_URI_TOO_LONG,
+                REJECT_HEADERS_TOO_LARGE, REJECT_SHUTTING_DOWN}) {
+            rejectedPoints.put(reason, rejected.labelValues(reason));
+        }
+    }
+
+    private Histogram histogram(String name, double[] buckets, String help, String... labels) {
+        return Histogram.builder().name(name).unit(Unit.SECONDS).help(help).labelNames(labels)
+                .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(registry);
+    }
+
+    /** Adds the client library's JVM and process metrics. Call once: they register only once per registry. */
+    public void registerJvmMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** The metrics of one route, created on first use with all its outcome series at 0. */
+    public RouteMetrics route(String routeName) {
+        RouteMetrics m = routes.get(routeName);
+        return m != null ? m : routes.computeIfAbsent(routeName, name -> new RouteMetrics(this, name));
+    }
+
+    /** @param reason one of the {@code REJECT_*} constants */
+    public void rejected(String reason) {
+        rejectedPoints.computeIfAbsent(reason, rejected::labelValues).inc();
+    }
+
+    /**
+     * @param op the store operation, e.g. {@code claim}, {@code complete}, {@code release}
+     * @param result e.g. {@code ok}, {@code error}, {@code timeout}
+     */
+    public void storeOperation(String op, String result, long nanos) {
+        String key = op + '\u0000' + result;
+        DistributionDataPoint p = storeOperations.get(key);
+        if (p == null) {
+            p = storeOperations.computeIfAbsent(key, k -> storeOperation.labelValues(op, result));
+        }
+        p.observe(RouteMetrics.seconds(nanos));
+    }
+
+    public void storeError(String op) {
+        CounterDataPoint p = storeErrorPoints.get(op);
+        if (p == null) {
+            p = storeErrorPoints.computeIfAbsent(op, storeErrors::labelValues);
+        }
+        p.inc();
+    }
+}

@@ -1,0 +1,30 @@
+package io.idemgate.gateway.metrics;
+
+/**
+ * Every metric and label name the gateway exposes. The names are part of the contract (SPEC §5):
+ * dashboards and alerts query them, so changing one is a breaking change. Names are given as they
+ * appear in the exposition; client_java adds the {@code _total} suffix of counters itself.
+ */
+public final class MetricNames {
+
+    public static final String REQUESTS = "idemgate_requests_total";
+    public static final String DEDUP_OVERHEAD = "idemgate_dedup_overhead_seconds";
+    public static final String WAIT = "idemgate_wait_seconds";
+    public static final String STORE_OPERATION = "idemgate_store_operation_seconds";
+    public static final String UPSTREAM_REQUEST = "idemgate_upstream_request_seconds";
+    public static final String INFLIGHT = "idemgate_inflight_requests";
+    public static final String LEASE_LOST = "idemgate_lease_lost_total";
+    public static final String STORE_ERRORS = "idemgate_store_errors_total";
+    /** Not in SPEC §5: requests refused before any route was chosen, so they have no {@code route} label. */
+    public static final String REJECTED = "idemgate_rejected_requests_total";
+
+    public static final String LABEL_ROUTE = "route";
+    public static final String LABEL_OUTCOME = "outcome";
+    public static final String LABEL_OPERATION = "operation";
+    public static final String LABEL_RESULT = "result";
+    public static final String LABEL_STATUS_CLASS = "status_class";
+    public static final String LABEL_REASON = "reason";
+
+    private MetricNames() {
+    }
+}
