@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -145,9 +147,9 @@ class GatewayProcessIT {
     }
 
     private static Run runJar(String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(java, "-jar", JAR.toString()));
-        cmd.addAll(java.util.List.of(args));
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
