@@ -89,7 +89,7 @@ final class AdminRequestHandler extends ChannelInboundHandlerAdapter {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         Map<HttpMethod, AdminEndpoints.Endpoint> methods = endpoints.at(uri.path());
         if (methods == null) {
-            return done(AdminResponses.problem(ctx.alloc(), AdminProblem.NOT_FOUND,
+            return done(AdminResponses.problem(ctx.alloc(), Problem.ADMIN_NOT_FOUND,
                     "No admin endpoint at " + uri.path()));
         }
         AdminEndpoints.Endpoint endpoint = methods.get(request.method());
@@ -97,7 +97,7 @@ final class AdminRequestHandler extends ChannelInboundHandlerAdapter {
             endpoint = methods.get(HttpMethod.GET);
         }
         if (endpoint == null) {
-            FullHttpResponse r = AdminResponses.problem(ctx.alloc(), AdminProblem.METHOD_NOT_ALLOWED,
+            FullHttpResponse r = AdminResponses.problem(ctx.alloc(), Problem.METHOD_NOT_ALLOWED,
                     request.method() + " is not allowed on " + uri.path());
             r.headers().set(HttpHeaderNames.ALLOW, allowed(methods));
             return done(r);
@@ -127,7 +127,7 @@ final class AdminRequestHandler extends ChannelInboundHandlerAdapter {
         if (error != null || response == null) {
             log.warn("admin endpoint failed", error);
             ReferenceCountUtil.release(response);
-            response = AdminResponses.problem(ctx.alloc(), AdminProblem.INTERNAL_ERROR, "The admin endpoint failed");
+            response = AdminResponses.problem(ctx.alloc(), Problem.INTERNAL_ERROR, "The admin endpoint failed");
         }
         if (!ctx.channel().isActive()) {
             response.release();

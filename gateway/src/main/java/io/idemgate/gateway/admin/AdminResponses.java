@@ -80,17 +80,4 @@ public final class AdminResponses {
     public static FullHttpResponse problem(ByteBufAllocator alloc, Problem problem, String detail) {
         return ProblemResponses.build(alloc, problem, detail);
     }
-
-    public static FullHttpResponse problem(ByteBufAllocator alloc, AdminProblem problem, String detail) {
-        FullHttpResponse response = json(alloc, HttpResponseStatus.valueOf(problem.status()), g -> {
-            g.writeStartObject();
-            g.writeStringField("type", problem.type());
-            g.writeStringField("title", problem.title());
-            g.writeNumberField("status", problem.status());
-            g.writeStringField("detail", detail);
-            g.writeEndObject();
-        });
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, ProblemResponses.CONTENT_TYPE);
-        return response;
-    }
 }

@@ -1,5 +1,6 @@
 package io.idemgate.gateway.admin;
 
+import io.idemgate.gateway.http.Problem;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,7 +27,7 @@ final class BearerTokenCheck {
     /** @return the response refusing the request, or {@code null} when the request carries the right token */
     FullHttpResponse refusal(HttpHeaders headers, ByteBufAllocator alloc) {
         if (expectedDigest == null) {
-            return AdminResponses.problem(alloc, AdminProblem.TOKEN_NOT_CONFIGURED,
+            return AdminResponses.problem(alloc, Problem.ADMIN_TOKEN_NOT_CONFIGURED,
                     "This endpoint needs an admin token; set idemgate.admin.token (or the IDEMGATE_ADMIN_TOKEN "
                             + "environment variable) and restart the gateway");
         }
@@ -44,7 +45,7 @@ final class BearerTokenCheck {
     }
 
     private static FullHttpResponse unauthorized(ByteBufAllocator alloc, String challenge, String detail) {
-        FullHttpResponse response = AdminResponses.problem(alloc, AdminProblem.UNAUTHORIZED, detail);
+        FullHttpResponse response = AdminResponses.problem(alloc, Problem.ADMIN_UNAUTHORIZED, detail);
         response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
         return response;
     }

@@ -6,6 +6,11 @@ package io.idemgate.gateway.http;
  */
 public enum Problem {
     BAD_REQUEST(400, "bad-request", "Malformed request"),
+    ADMIN_UNAUTHORIZED(401, "admin-unauthorized", "Admin token missing or wrong"),
+    ADMIN_TOKEN_NOT_CONFIGURED(403, "admin-token-not-configured", "Admin endpoint disabled"),
+    ADMIN_NOT_FOUND(404, "admin-not-found", "No admin endpoint at this path"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    INTERNAL_ERROR(500, "internal-error", "Internal error"),
     MISSING_KEY(400, "missing-idempotency-key", "Idempotency key required"),
     INVALID_KEY(400, "invalid-idempotency-key", "Invalid idempotency key"),
     NO_ROUTE(404, "no-route", "No route matches the request"),
