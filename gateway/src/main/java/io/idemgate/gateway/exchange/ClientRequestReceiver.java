@@ -43,12 +43,17 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientRequestReceiver.class);
 
+    /** Parked pipelined messages beyond which the connection stops reading until they are served. */
+    static final int MAX_PARKED = 64;
+
     private final ExchangeServices services;
     private final ArrayDeque<HttpObject> parked = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private Exchange current;
     private boolean closing;
     private boolean resuming;
+    private boolean pausedByExchange;
+    private boolean pausedByParking;
     private String clientAddress = "-";
 
     public ClientRequestReceiver(ExchangeServices services) {
@@ -65,7 +70,6 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             clientAddress = a.getAddress().getHostAddress();
         }
-        ctx.read();
         ctx.fireChannelActive();
     }
 
@@ -77,6 +81,10 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         }
         if (!parked.isEmpty() || (current != null && msg instanceof HttpRequest)) {
             parked.add(http);
+            if (parked.size() >= MAX_PARKED && !pausedByParking) {
+                pausedByParking = true;
+                updateAutoRead();
+            }
             return;
         }
         dispatch(http);
@@ -142,12 +150,35 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         return clientAddress;
     }
 
+    /** The current exchange cannot take more of the request body now. */
+    void pauseReading() {
+        pausedByExchange = true;
+        updateAutoRead();
+    }
+
+    void resumeReading() {
+        pausedByExchange = false;
+        updateAutoRead();
+    }
+
+    /**
+     * Backpressure by autoRead: reading is on unless the exchange or the parked queue asks it off, so
+     * the common request costs no epoll re-arming.
+     */
+    private void updateAutoRead() {
+        boolean read = !pausedByExchange && !pausedByParking;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
     /** The exchange ended and the response was written; {@code keepAlive} says whether the connection stays. */
     void exchangeFinished(Exchange exchange, boolean keepAlive) {
         if (exchange != current) {
             return;
         }
         current = null;
+        pausedByExchange = false;
         if (!keepAlive || closing || services.drain().draining()) {
             ctx.close();
             return;
@@ -162,6 +193,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
             return;
         }
         current = to;
+        resumeReading();
         to.begin();
     }
 
@@ -177,9 +209,10 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         } finally {
             resuming = false;
         }
-        if (current == null && parked.isEmpty() && ctx.channel().isActive()) {
-            ctx.read();
+        if (pausedByParking && parked.size() < MAX_PARKED / 2) {
+            pausedByParking = false;
         }
+        updateAutoRead();
     }
 
     private void dispatch(HttpObject msg) {

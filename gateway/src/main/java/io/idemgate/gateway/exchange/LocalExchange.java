@@ -42,12 +42,10 @@ final class LocalExchange implements Exchange {
         return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER);
     }
 
-    /** Answers now if nothing of the request is left to read, else starts discarding. */
+    /** Answers now if nothing of the request is left to read, else discards what arrives until it ends. */
     void begin() {
         if (requestComplete || mustClose) {
             send();
-        } else {
-            ctx.read();
         }
     }
 
@@ -71,9 +69,6 @@ final class LocalExchange implements Exchange {
 
     @Override
     public void onClientReadComplete() {
-        if (response != null && !requestComplete) {
-            ctx.read();
-        }
     }
 
     @Override

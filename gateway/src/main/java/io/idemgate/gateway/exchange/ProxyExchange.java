@@ -25,13 +25,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One pass-through exchange: the client's request streamed to an upstream connection and the response
- * streamed back, each direction reading only when the other side can take more.
+ * streamed back. Backpressure by writability: when the side we write to is full, reading from the
+ * other side stops (autoRead off) until it drains, so memory per exchange stays at about one socket
+ * buffer each way; in the common case nothing is toggled and no read costs an extra system call.
  *
  * <p>States: {@code ACQUIRING} (waiting for an upstream connection; early body parts are held, at most
  * one read's worth) → {@code AWAITING_RESPONSE} (request streaming, response not begun) →
@@ -65,8 +65,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private boolean upstreamReusable;
     private boolean skippingInterim;
     private boolean closeAfterResponse;
-    private ScheduledFuture<?> timer;
-    private long lastUpstreamActivity;
     private long upstreamStart;
     private long upstreamNanos = -1;
     private int status;
@@ -98,9 +96,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         }
         Future<UpstreamConnection> f = group.acquire(ctx.channel().eventLoop());
         if (f.isDone()) {
-            onAcquired(f);
+            onAcquired(f, false);
         } else {
-            f.addListener(x -> onAcquired(f));
+            // A new connection is being made: hold the body we have, read no more until it is there.
+            receiver.pauseReading();
+            f.addListener(x -> onAcquired(f, true));
         }
     }
 
@@ -134,13 +134,14 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (upstream != null && !requestSent) {
             upstream.channel().flush();
         }
-        requestMore();
     }
 
+    /** The client drained its buffer: resume reading the upstream's response. */
     @Override
     public void onClientWritabilityChanged(boolean writable) {
         if (writable && state == State.STREAMING_RESPONSE && upstream != null) {
-            upstream.channel().read();
+            upstream.channel().config().setAutoRead(true);
+            upstream.deadline(System.nanoTime() + responseTimeoutNanos);
         }
     }
 
@@ -157,7 +158,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         finish(Outcome.PASSTHROUGH, false, "client closed");
     }
 
-    private void onAcquired(Future<UpstreamConnection> f) {
+    private void onAcquired(Future<UpstreamConnection> f, boolean async) {
+        if (async && state == State.ACQUIRING) {
+            receiver.resumeReading();
+        }
         if (state != State.ACQUIRING) {
             if (f.isSuccess()) {
                 f.getNow().release(true);
@@ -167,7 +171,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (!f.isSuccess()) {
             boolean busy = f.cause() instanceof UpstreamUnavailableException u
                     && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED;
-            metrics.upstreamLatency("error", 0);
+            metrics.upstreamLatency(RouteMetrics.ERROR, 0);
             respondLocally(busy ? Problem.UPSTREAM_BUSY : Problem.UPSTREAM_UNREACHABLE,
                     busy ? "The connection limit to the upstream is reached; retry later."
                          : "The upstream could not be reached; the request was not sent.",
@@ -185,12 +189,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         while ((c = early.poll()) != null) {
             writeBody(c);
         }
-        up.flush();
+        if (async) {
+            up.flush(); // otherwise the client read burst we are in ends with a flush (onClientReadComplete)
+        }
         if (expectContinue && !requestComplete) {
             ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
         }
-        up.read();
-        requestMore();
     }
 
     private void prepareUpstreamRequest() {
@@ -213,16 +217,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (content instanceof LastHttpContent) {
             requestSent = true;
             up.writeAndFlush(content, up.voidPromise());
-            armTimer();
+            upstream.deadline(System.nanoTime() + responseTimeoutNanos);
         } else {
             up.write(content, up.voidPromise());
-        }
-    }
-
-    private void requestMore() {
-        if (!requestComplete && (state == State.AWAITING_RESPONSE || state == State.STREAMING_RESPONSE)
-                && upstream != null && upstream.channel().isWritable()) {
-            ctx.read();
+            if (!up.isWritable()) {
+                receiver.pauseReading(); // the upstream is slower than the client: stop reading the client
+            }
         }
     }
 
@@ -230,7 +230,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     @Override
     public void onUpstreamMessage(HttpObject msg) {
-        lastUpstreamActivity = System.nanoTime();
+        if (upstream != null) {
+            upstream.deadline(System.nanoTime() + responseTimeoutNanos);
+        }
         if (msg instanceof HttpResponse response) {
             if (msg.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
@@ -268,6 +270,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             finishResponse(last);
         } else {
             ctx.write(content, ctx.voidPromise());
+            if (!ctx.channel().isWritable()) {
+                // The client is slower than the upstream: stop reading the upstream, and stop its
+                // response clock, since the wait is the client's doing.
+                upstream.channel().config().setAutoRead(false);
+                upstream.clearDeadline();
+            }
         }
     }
 
@@ -276,16 +284,29 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (state == State.STREAMING_RESPONSE) {
             ctx.flush();
         }
-        if ((state == State.STREAMING_RESPONSE || state == State.AWAITING_RESPONSE)
-                && upstream != null && ctx.channel().isWritable()) {
-            upstream.channel().read();
-        }
     }
 
     @Override
     public void onUpstreamWritabilityChanged(boolean writable) {
         if (writable) {
-            requestMore();
+            receiver.resumeReading();
+        }
+    }
+
+    @Override
+    public void onUpstreamDeadline() {
+        UpstreamConnection up = upstream;
+        if (up == null || state == State.DONE) {
+            return;
+        }
+        upstream = null;
+        up.abort();
+        if (state == State.STREAMING_RESPONSE) {
+            abortBoth("upstream response stalled");
+        } else {
+            metrics.upstreamLatency(RouteMetrics.TIMEOUT, System.nanoTime() - upstreamStart);
+            respondLocally(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within "
+                    + route.config().upstream().responseTimeout().toMillis() + " ms.", Outcome.UPSTREAM_ERROR);
         }
     }
 
@@ -331,7 +352,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
 
     private void finishResponse(LastHttpContent last) {
-        cancelTimer();
         UpstreamConnection up = upstream;
         upstream = null;
         // Reusable only if the upstream keeps it alive and took our whole request.
@@ -340,50 +360,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
                 f.isSuccess() && !closeAfterResponse && requestComplete, null));
     }
 
-    // ---- timeouts and failures
-
-    private void armTimer() {
-        lastUpstreamActivity = System.nanoTime();
-        if (timer == null) {
-            timer = ctx.executor().schedule(this::onTimer, responseTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void onTimer() {
-        timer = null;
-        if (upstream == null || state == State.DONE) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (state == State.STREAMING_RESPONSE && !ctx.channel().isWritable()) {
-            lastUpstreamActivity = now; // we paused the upstream ourselves; the slow party is the client
-        }
-        long idle = now - lastUpstreamActivity;
-        if (idle < responseTimeoutNanos) {
-            timer = ctx.executor().schedule(this::onTimer, responseTimeoutNanos - idle, TimeUnit.NANOSECONDS);
-            return;
-        }
-        UpstreamConnection up = upstream;
-        upstream = null;
-        up.abort();
-        if (state == State.STREAMING_RESPONSE) {
-            abortBoth("upstream response stalled");
-        } else {
-            metrics.upstreamLatency("timeout", now - upstreamStart);
-            respondLocally(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within "
-                    + route.config().upstream().responseTimeout().toMillis() + " ms.", Outcome.UPSTREAM_ERROR);
-        }
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
+    // ---- failures
 
     private void upstreamFailed(String detail) {
-        metrics.upstreamLatency("error", System.nanoTime() - upstreamStart);
+        metrics.upstreamLatency(RouteMetrics.ERROR, System.nanoTime() - upstreamStart);
         respondLocally(Problem.UPSTREAM_FAILED, detail, Outcome.UPSTREAM_ERROR);
     }
 
@@ -393,7 +373,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             upstream.abort();
             upstream = null;
         }
-        cancelTimer();
         ctx.close();
         finish(Outcome.PASSTHROUGH, false, why);
     }
@@ -426,7 +405,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             return;
         }
         state = State.DONE;
-        cancelTimer();
         releaseEarly();
         metrics.inflightDecrement();
         metrics.count(outcome);

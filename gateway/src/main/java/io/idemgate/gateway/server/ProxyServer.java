@@ -46,8 +46,6 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // Backpressure: the receiver reads only when the upstream side can take more.
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ProxyChannelInitializer(config, services, connections));
         listener = b.bind(config.host(), config.port()).sync().channel();
         int port = ((InetSocketAddress) listener.localAddress()).getPort();

@@ -128,6 +128,7 @@ final class LoopPool {
 
     private void onClosed(UpstreamConnection connection) {
         open--;
+        connection.cancelWatchdog();
         idle.remove(connection);
         if (!waiters.isEmpty() && open < maxOpen && !closed) {
             Promise<UpstreamConnection> next = waiters.poll();

@@ -1,10 +1,16 @@
 package io.idemgate.gateway.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A pooled keep-alive connection to one origin, held by one exchange at a time. Used only on its
  * channel's event loop.
+ *
+ * <p>It carries the response deadline of the exchange that holds it. One watchdog task per connection
+ * checks it and re-arms itself only when it fires, so the per-request cost of a timeout is a field
+ * write, not a scheduled task.
  */
 public final class UpstreamConnection {
 
@@ -12,6 +18,9 @@ public final class UpstreamConnection {
     private final UpstreamResponseReceiver receiver;
     private final LoopPool pool;
     private final String authority;
+    private long deadline = NO_DEADLINE;
+    private ScheduledFuture<?> watchdog;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     UpstreamConnection(Channel channel, UpstreamResponseReceiver receiver, LoopPool pool, String authority) {
         this.channel = channel;
@@ -37,13 +46,55 @@ public final class UpstreamConnection {
     /** Hands the connection back; it is pooled only if {@code reusable} and still open. */
     public void release(boolean reusable) {
         receiver.listener(null);
+        deadline = NO_DEADLINE;
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
         pool.release(this, reusable);
     }
 
     /** Closes the connection: its state is unknown (timeout, truncated exchange, client gone). */
     public void abort() {
         receiver.listener(null);
+        deadline = NO_DEADLINE;
         channel.close();
+    }
+
+    /** The holder hears {@link UpstreamListener#onUpstreamDeadline} if nothing moves this deadline before it. */
+    public void deadline(long nanoTime) {
+        deadline = nanoTime;
+        if (watchdog == null) {
+            watchdog = channel.eventLoop().schedule(this::checkDeadline, nanoTime - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** No deadline: the holder itself paused the upstream, or is done with it. */
+    public void clearDeadline() {
+        deadline = NO_DEADLINE;
+    }
+
+    private void checkDeadline() {
+        watchdog = null;
+        if (deadline == NO_DEADLINE || !channel.isActive()) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            watchdog = channel.eventLoop().schedule(this::checkDeadline, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        deadline = NO_DEADLINE;
+        UpstreamListener l = receiver.listener();
+        if (l != null) {
+            l.onUpstreamDeadline();
+        }
+    }
+
+    void cancelWatchdog() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+            watchdog = null;
+        }
     }
 
     boolean isActive() {

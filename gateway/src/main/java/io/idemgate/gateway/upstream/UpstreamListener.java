@@ -16,6 +16,9 @@ public interface UpstreamListener {
 
     void onUpstreamWritabilityChanged(boolean writable);
 
+    /** The deadline set with {@link UpstreamConnection#deadline} passed with no news from the upstream. */
+    void onUpstreamDeadline();
+
     /** The connection closed; whatever is incomplete is now truncated. */
     void onUpstreamClosed();
 }

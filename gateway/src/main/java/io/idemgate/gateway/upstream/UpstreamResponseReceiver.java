@@ -23,6 +23,10 @@ final class UpstreamResponseReceiver extends ChannelInboundHandlerAdapter {
         this.listener = listener;
     }
 
+    UpstreamListener listener() {
+        return listener;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamListener l = listener;
