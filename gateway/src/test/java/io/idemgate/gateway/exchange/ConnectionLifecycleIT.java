@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -57,22 +58,40 @@ class ConnectionLifecycleIT {
     @Test
     void clientLeavingMidUploadAbandonsTheUpstreamRequestAndTheNextRequestWorks() throws Exception {
         startGateway("");
-        CountDownLatch headArrived = new CountDownLatch(1);
-        upstream.handle(exchange -> {
-            headArrived.countDown();
-            return Behaviour.echo().begin(exchange);
-        });
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
-            raw.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n");
-            raw.send(DeterministicBytes.bytes(10_000));
-            assertThat(headArrived.await(5, TimeUnit.SECONDS)).as("request head reached the upstream").isTrue();
-        }
+        leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n",
+                DeterministicBytes.bytes(10_000));
 
         ReceivedRequest abandoned = upstream.awaitRequests(1, WAIT).get(0);
         assertThat(abandoned.complete()).as("the upstream saw the request cut short, not completed").isFalse();
         assertThat(abandoned.bodyLength()).isLessThan(100_000);
         awaitNothingInFlight();
         assertTheNextRequestIsProxiedWhole();
+    }
+
+    @Test
+    void clientLeavingMidChunkedUploadIsNotTurnedIntoACompleteRequest() throws Exception {
+        startGateway("");
+        leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "5\r\nhello\r\n6\r\n wor".getBytes(StandardCharsets.ISO_8859_1));
+
+        ReceivedRequest abandoned = upstream.awaitRequests(1, WAIT).get(0);
+        assertThat(abandoned.complete()).as("the upstream saw the request cut short, not completed").isFalse();
+        awaitNothingInFlight();
+        assertTheNextRequestIsProxiedWhole();
+    }
+
+    /** Sends a head and part of its body, waits until the upstream has the head, then closes the socket. */
+    private void leaveMidUpload(String head, byte[] partOfBody) throws Exception {
+        CountDownLatch headArrived = new CountDownLatch(1);
+        upstream.handle(exchange -> {
+            headArrived.countDown();
+            return Behaviour.echo().begin(exchange);
+        });
+        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+            raw.send(head);
+            raw.send(partOfBody);
+            assertThat(headArrived.await(5, TimeUnit.SECONDS)).as("request head reached the upstream").isTrue();
+        }
     }
 
     @Test
