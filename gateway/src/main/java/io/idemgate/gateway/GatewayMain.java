@@ -4,6 +4,7 @@ import io.idemgate.gateway.admin.RoutesJson;
 import io.idemgate.gateway.config.ConfigLoadException;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -62,6 +63,11 @@ public final class GatewayMain {
             out.println(RoutesJson.render(config.routes()));
             out.println("configuration OK: " + config.routes().size() + " route(s) from " + config.origin());
             return 0;
+        }
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Netty's default samples buffers with stack traces on the hot path; tests turn it to PARANOID,
+            // operators can with -Dio.netty.leakDetection.level=simple.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
         // Read by logback.xml; must be set before the first logger is created.
         System.setProperty("idemgate.log.format", config.logging().format().name().toLowerCase(Locale.ROOT));

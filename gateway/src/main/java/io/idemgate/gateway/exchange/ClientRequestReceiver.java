@@ -146,6 +146,11 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         return closing;
     }
 
+    /** Bad framing was seen: the decoder reads nothing more, so the connection closes after this answer. */
+    void malformedInput() {
+        closing = true;
+    }
+
     String clientAddress() {
         return clientAddress;
     }

@@ -51,6 +51,10 @@ final class LocalExchange implements Exchange {
 
     @Override
     public void onRequestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            mustClose = true; // the decoder stops after bad framing: nothing more can be read
+            receiver.malformedInput();
+        }
         discarded += content.content().readableBytes();
         if (content instanceof LastHttpContent) {
             requestComplete = true;

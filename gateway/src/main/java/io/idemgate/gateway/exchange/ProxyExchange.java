@@ -3,6 +3,7 @@ package io.idemgate.gateway.exchange;
 import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
+import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.metrics.Outcome;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
@@ -26,6 +27,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass-through exchange: the client's request streamed to an upstream connection and the response
@@ -40,6 +43,8 @@ import java.util.ArrayDeque;
  * shares, so no field needs synchronisation.
  */
 final class ProxyExchange implements Exchange, UpstreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
     enum State { ACQUIRING, AWAITING_RESPONSE, STREAMING_RESPONSE, DONE }
 
@@ -113,6 +118,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     @Override
     public void onRequestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            rejectMalformedBody(content);
+            return;
+        }
         if (content instanceof LastHttpContent) {
             requestComplete = true;
         }
@@ -204,7 +213,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (requestChunked) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        if (!h.contains(HttpHeaderNames.HOST)) {
+        if (line.absoluteForm()) {
+            h.set(HttpHeaderNames.HOST, line.host()); // RFC 9112 §3.2.2: the target's authority wins
+        } else if (!h.contains(HttpHeaderNames.HOST)) {
             h.set(HttpHeaderNames.HOST, upstream.authority());
         }
         services.forwarded().applyToRequest(h, ctx.channel().remoteAddress(), "http");
@@ -362,6 +373,23 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     // ---- failures
 
+    /**
+     * The body's framing broke (a bad chunk size, say). The decoder turns that into a last content; it
+     * must never reach the upstream as the end of a complete request, so the upstream call is dropped.
+     */
+    private void rejectMalformedBody(HttpContent content) {
+        String why = String.valueOf(content.decoderResult().cause());
+        content.release();
+        receiver.malformedInput();
+        services.metrics().rejected(GatewayMetrics.REJECT_BAD_REQUEST);
+        if (state == State.STREAMING_RESPONSE) {
+            abortBoth("malformed request body");
+        } else if (state != State.DONE) {
+            respondLocally(Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.", null);
+        }
+        log.debug("malformed request body from {}: {}", receiver.clientAddress(), why);
+    }
+
     private void upstreamFailed(String detail) {
         metrics.upstreamLatency(RouteMetrics.ERROR, System.nanoTime() - upstreamStart);
         respondLocally(Problem.UPSTREAM_FAILED, detail, Outcome.UPSTREAM_ERROR);
@@ -407,9 +435,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         state = State.DONE;
         releaseEarly();
         metrics.inflightDecrement();
-        metrics.count(outcome);
+        if (outcome != null) {
+            metrics.count(outcome);
+        }
         services.accessLog().record(route.name(), line.methodName(), line.path(),
-                abortReason == null ? status : 499, outcome.label(), upstreamNanos,
+                abortReason == null ? status : 499, outcome == null ? "bad_request" : outcome.label(), upstreamNanos,
                 System.nanoTime() - startNanos, receiver.clientAddress());
         if (successor != null) {
             receiver.handOver(this, successor);

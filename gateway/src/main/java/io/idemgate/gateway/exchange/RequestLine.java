@@ -13,8 +13,9 @@ import java.net.URISyntaxException;
  * @param uri origin-form target: path and query
  * @param path the path alone, still percent-encoded
  * @param host the Host header, or the authority of an absolute-form target; null when neither
+ * @param absoluteForm whether the target was absolute-form, so {@code host} came from it
  */
-record RequestLine(HttpMethod method, String methodName, String uri, String path, String host) {
+record RequestLine(HttpMethod method, String methodName, String uri, String path, String host, boolean absoluteForm) {
 
     /** @return null when the target is neither origin-form nor a usable absolute URI */
     static RequestLine of(HttpRequest request) {
@@ -23,7 +24,8 @@ record RequestLine(HttpMethod method, String methodName, String uri, String path
         if (target.isEmpty()) {
             return null;
         }
-        if (target.charAt(0) != '/') {
+        boolean absolute = target.charAt(0) != '/';
+        if (absolute) {
             if (!target.regionMatches(true, 0, "http://", 0, 7) && !target.regionMatches(true, 0, "https://", 0, 8)) {
                 return null;
             }
@@ -32,12 +34,15 @@ record RequestLine(HttpMethod method, String methodName, String uri, String path
                 String rawPath = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
                 target = u.getRawQuery() == null ? rawPath : rawPath + "?" + u.getRawQuery();
                 host = u.getRawAuthority();
+                if (host == null) {
+                    return null;
+                }
             } catch (URISyntaxException e) {
                 return null;
             }
         }
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
-        return new RequestLine(request.method(), request.method().name(), target, path, host);
+        return new RequestLine(request.method(), request.method().name(), target, path, host, absolute);
     }
 }

@@ -65,10 +65,12 @@ class EdgeCasesIT {
         try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
             raw.send("GET http://example.com/api/path HTTP/1.1\r\nHost: example.com\r\n\r\n");
             assertThat(raw.readResponse(WAIT).status()).isEqualTo(200);
-            raw.send("GET http://example.com/api/search?q=a%20b HTTP/1.1\r\nHost: example.com\r\n\r\n");
+            raw.send("GET http://example.com/api/search?q=a%20b HTTP/1.1\r\nHost: other.example\r\n\r\n");
             assertThat(raw.readResponse(WAIT).status()).isEqualTo(200);
         }
         assertThat(upstream.requests()).extracting(ReceivedRequest::uri).containsExactly("/api/path", "/api/search?q=a%20b");
+        // RFC 9112 §3.2.2: with an absolute-form target, Host is the target's authority, whatever was sent.
+        assertThat(upstream.requests()).extracting(r -> r.header("Host")).containsExactly("example.com", "example.com");
     }
 
     @Test
