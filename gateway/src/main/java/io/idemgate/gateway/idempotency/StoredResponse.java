@@ -1,0 +1,20 @@
+package io.idemgate.gateway.idempotency;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a completed request answered, as replayed to its retries: status, end-to-end headers in order
+ * (hop-by-hop ones are never stored), and the body, unless it was over {@code max-response-body}.
+ *
+ * @param body the whole body; empty when {@code bodyOmitted}
+ * @param bodyOmitted the body was larger than the route's limit and is not stored; replays send none
+ */
+public record StoredResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, boolean bodyOmitted) {
+
+    public StoredResponse {
+        headers = List.copyOf(headers);
+        Objects.requireNonNull(body, "body");
+    }
+}
