@@ -1,0 +1,320 @@
+package io.idemgate.gateway.store.memory;
+
+import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
+import io.idemgate.gateway.idempotency.StoredResponse;
+import io.idemgate.gateway.store.ClaimResult;
+import io.idemgate.gateway.store.IdempotencyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store for a single gateway instance: records in a {@link ConcurrentHashMap}, every state
+ * change of one id inside one {@code compute}, every answer an already completed future.
+ *
+ * <p><b>Bounds.</b> At most {@code maxEntries} records. To admit a new key when full, the store evicts
+ * an expired record, else the completed or outcome-unknown record that finished first; an in-flight
+ * record is never evicted, and when every record is in flight the claim fails with
+ * {@link StoreFullException}. Response bodies are kept as given, so memory is bounded by roughly
+ * {@code maxEntries × max-response-body}; {@link #retainedBytes()} estimates the current use.
+ *
+ * <p><b>Expiry.</b> Completed and outcome-unknown records vanish at their {@code expiresAt}: lazily when
+ * touched, and by the sweeper thread {@value #SWEEPER_THREAD} once a second (at most
+ * {@value #MAX_EXPIRIES_PER_SWEEP} per pass). An in-flight record whose lease lapsed stays until a claim
+ * converts it, but the sweeper wakes its waiters so they re-claim promptly.
+ *
+ * <p><b>Readings of the contract.</b>
+ * <ul>
+ *   <li>Fences count takeovers within one record's life: after a release, delete, expiry or eviction
+ *       the key's next claim starts again at fence 1 (no tombstones are kept).</li>
+ *   <li>An owner whose lease lapsed still holds the key until another claim converts or takes over the
+ *       record, so its late renew, complete, release or mark succeeds; afterwards they answer false.</li>
+ *   <li>{@code get} answers an in-flight record with a lapsed lease as it is; only a claim converts it.</li>
+ *   <li>A takeover's record is a new in-flight record: {@code createdAt} is the takeover time.</li>
+ *   <li>{@code awaitChange} on a record that is not in flight with a running lease (none, completed,
+ *       lapsed) completes at once, so a waiter never misses a change that raced its registration.</li>
+ *   <li>After {@link #close()}, operations fail with {@link IllegalStateException}, waiters are failed
+ *       with it, and {@link #ping()} answers false.</li>
+ * </ul>
+ *
+ * <p>Threading: any thread. Waiter futures are completed after the map operation returns, never under
+ * a map lock, so waiter callbacks cannot stall or re-enter the store's critical sections.
+ */
+public final class MemoryIdempotencyStore implements IdempotencyStore {
+
+    public static final String SWEEPER_THREAD = "idemgate-memory-store-sweeper";
+    static final int MAX_EXPIRIES_PER_SWEEP = 10_000;
+    private static final long SWEEP_INTERVAL_MILLIS = 1_000;
+    private static final Logger log = LoggerFactory.getLogger(MemoryIdempotencyStore.class);
+
+    private final int maxEntries;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Exactly the number of slots; a new id must reserve its place here first, so the bound is never overshot. */
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong retainedBytes = new AtomicLong();
+    private final TerminalIndex terminal = new TerminalIndex();
+    private final Waiters waiters = new Waiters();
+    private final ScheduledExecutorService sweeper;
+    private volatile boolean closed;
+
+    public MemoryIdempotencyStore(int maxEntries) {
+        this(maxEntries, Clock.systemUTC());
+    }
+
+    public MemoryIdempotencyStore(int maxEntries, Clock clock) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, SWEEPER_THREAD);
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletionStage<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
+                                              boolean takeOverUnknown, Duration unknownTtl) {
+        if (closed) {
+            return closedStage();
+        }
+        ClaimAttempt attempt = new ClaimAttempt(fingerprint, owner, lease, takeOverUnknown, unknownTtl);
+        while (true) {
+            Instant now = clock.instant();
+            attempt.result = null;
+            slots.compute(id, (key, current) -> {
+                boolean live = current != null && !current.expired(now);
+                if (current == null && !reserveRoom()) {
+                    return null; // no answer yet: make room outside the lock, then try again
+                }
+                IdempotencyRecord next = attempt.next(live ? current.record : null, now);
+                return live && next == current.record ? current : replace(key, current, next);
+            });
+            if (attempt.leaseLapsed) {
+                waiters.wake(id);
+            }
+            if (attempt.result != null) {
+                return CompletableFuture.completedFuture(attempt.result);
+            }
+            if (!evictOne(now)) {
+                return CompletableFuture.failedFuture(new StoreFullException(maxEntries));
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> renew(String id, String owner, long fence, Duration lease) {
+        return ownerWrite(id, owner, fence, false, (inFlight, now) -> new InFlight(inFlight.fingerprint(),
+                inFlight.fence(), inFlight.owner(), now.plus(lease), inFlight.createdAt()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response,
+                                             Duration ttl) {
+        Objects.requireNonNull(response, "response");
+        return ownerWrite(id, owner, fence, true, (inFlight, now) -> new Completed(inFlight.fingerprint(),
+                inFlight.fence(), response, inFlight.createdAt(), now, now.plus(ttl)));
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(String id, String owner, long fence) {
+        return ownerWrite(id, owner, fence, true, (inFlight, now) -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason,
+                                                       Duration ttl) {
+        return ownerWrite(id, owner, fence, true, (inFlight, now) -> new OutcomeUnknown(inFlight.fingerprint(),
+                inFlight.fence(), reason, inFlight.createdAt(), now, now.plus(ttl)));
+    }
+
+    @Override
+    public CompletionStage<Optional<IdempotencyRecord>> get(String id) {
+        if (closed) {
+            return closedStage();
+        }
+        Slot slot = slots.get(id);
+        if (slot != null && slot.expired(clock.instant())) {
+            dropIfCurrent(slot);
+            slot = null;
+        }
+        return CompletableFuture.completedFuture(Optional.ofNullable(slot).map(found -> found.record));
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(String id) {
+        if (closed) {
+            return closedStage();
+        }
+        Instant now = clock.instant();
+        boolean[] existed = {false};
+        slots.computeIfPresent(id, (key, current) -> {
+            existed[0] = !current.expired(now);
+            return replace(key, current, null);
+        });
+        waiters.wake(id);
+        return CompletableFuture.completedFuture(existed[0]);
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitChange(String id) {
+        if (closed) {
+            return closedStage();
+        }
+        // Register first, then look: a change that lands in between has either found this waiter or is seen here.
+        CompletableFuture<Void> change = waiters.register(id);
+        Slot slot = slots.get(id);
+        if (slot == null || !slot.leaseRunning(clock.instant())) {
+            change.complete(null);
+        }
+        return change;
+    }
+
+    @Override
+    public CompletionStage<Boolean> ping() {
+        return CompletableFuture.completedFuture(!closed);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sweeper.shutdownNow();
+        waiters.failAll(new IllegalStateException("memory store closed"));
+    }
+
+    /** Records held now, whatever their state (expired ones not yet swept included). */
+    public int size() {
+        return size.get();
+    }
+
+    /** An estimate of the heap held by records: bodies, headers, strings and per-record overhead. */
+    public long retainedBytes() {
+        return retainedBytes.get();
+    }
+
+    /** Futures handed out by {@code awaitChange} that are still pending. */
+    public int waiterCount() {
+        return waiters.count();
+    }
+
+    /** One sweeper pass: expire due records (bounded), wake waiters whose record is no longer worth waiting on. */
+    void sweep() {
+        Instant now = clock.instant();
+        for (int i = 0; i < MAX_EXPIRIES_PER_SWEEP; i++) {
+            Slot due = terminal.firstExpired(now);
+            if (due == null) {
+                break;
+            }
+            dropIfCurrent(due);
+        }
+        waiters.wakeWhere(id -> {
+            Slot slot = slots.get(id);
+            return slot == null || !slot.leaseRunning(now);
+        });
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // A failed pass must not cancel the schedule; the next pass retries.
+            log.warn("memory store sweep failed", e);
+        }
+    }
+
+    private CompletionStage<Boolean> ownerWrite(String id, String owner, long fence, boolean wakes,
+                                                BiFunction<InFlight, Instant, IdempotencyRecord> next) {
+        if (closed) {
+            return closedStage();
+        }
+        Instant now = clock.instant();
+        boolean[] written = {false};
+        slots.computeIfPresent(id, (key, current) -> {
+            if (current.record instanceof InFlight inFlight && inFlight.owner().equals(owner)
+                    && inFlight.fence() == fence) {
+                written[0] = true;
+                return replace(key, current, next.apply(inFlight, now));
+            }
+            return current;
+        });
+        if (written[0] && wakes) {
+            waiters.wake(id);
+        }
+        return CompletableFuture.completedFuture(written[0]);
+    }
+
+    /**
+     * Swaps one slot for the next inside the map operation on {@code id}, keeping the index, the size and
+     * the byte estimate in step. A new id has already reserved its place in {@link #size}.
+     */
+    private Slot replace(String id, Slot current, IdempotencyRecord next) {
+        Slot slot = next == null ? null : new Slot(id, next, sequence.incrementAndGet());
+        if (current != null) {
+            terminal.remove(current);
+            retainedBytes.addAndGet(-current.retainedBytes);
+            if (slot == null) {
+                size.decrementAndGet();
+            }
+        }
+        if (slot != null) {
+            terminal.add(slot);
+            retainedBytes.addAndGet(slot.retainedBytes);
+        }
+        return slot;
+    }
+
+    private boolean reserveRoom() {
+        while (true) {
+            int held = size.get();
+            if (held >= maxEntries) {
+                return false;
+            }
+            if (size.compareAndSet(held, held + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Evicts one expired or finished record; false when every record is in flight. */
+    private boolean evictOne(Instant now) {
+        Slot victim = terminal.evictionCandidate(now);
+        if (victim == null) {
+            return false;
+        }
+        dropIfCurrent(victim);
+        return true;
+    }
+
+    private void dropIfCurrent(Slot slot) {
+        slots.computeIfPresent(slot.id, (key, current) -> current == slot ? replace(key, current, null) : current);
+        // A slot the map no longer holds has already left the index in the same operation; this is a no-op
+        // then, and a safety net so a stale entry can never make eviction spin.
+        terminal.remove(slot);
+    }
+
+    private static <T> CompletableFuture<T> closedStage() {
+        return CompletableFuture.failedFuture(new IllegalStateException("memory store closed"));
+    }
+}
