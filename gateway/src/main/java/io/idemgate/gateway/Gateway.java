@@ -3,16 +3,19 @@ package io.idemgate.gateway;
 import io.idemgate.gateway.admin.AdminEndpoints;
 import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
-import io.idemgate.gateway.admin.ReadinessCheck;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
+import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.exchange.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
+import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.store.InstrumentedIdempotencyStore;
+import io.idemgate.gateway.store.StoreFactory;
 import io.idemgate.gateway.server.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
@@ -40,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
+    private final IdempotencyStore store;
     private int proxyPort;
     private int adminPort;
     private boolean stopped;
@@ -53,13 +57,14 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
+        this.store = new InstrumentedIdempotencyStore(StoreFactory.create(config.store()), metrics);
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
-                new DrainSignal());
+                new DrainSignal(), store, new OwnerIds());
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
-                .readiness(ReadinessCheck.always(Readiness.ready("store: memory")))
+                .readiness(this::readiness)
                 .metrics(registry)
                 .routes(() -> routing.get().table().configs())
                 .build());
@@ -84,6 +89,16 @@ public final class Gateway implements AutoCloseable {
         }
         log.atInfo().addKeyValue("routes", config.routes().size()).addKeyValue("config", config.origin())
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
+    }
+
+    private java.util.concurrent.CompletionStage<Readiness> readiness() {
+        String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
+        return store.ping().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
+                ? Readiness.ready(name) : Readiness.notReady(name + " not answering"));
+    }
+
+    public IdempotencyStore store() {
+        return store;
     }
 
     public int proxyPort() {
@@ -111,6 +126,7 @@ public final class Gateway implements AutoCloseable {
         stopped = true;
         boolean clean = proxy.stop(grace);
         routing.get().upstreams().close();
+        store.close();
         admin.stop();
         Future<?> a = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         Future<?> b = adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);

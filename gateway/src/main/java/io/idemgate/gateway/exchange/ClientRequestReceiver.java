@@ -191,15 +191,18 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         resume();
     }
 
-    /** The exchange ended by handing the connection to a local answer (e.g. 502 after an upstream failure). */
-    void handOver(Exchange from, LocalExchange to) {
+    /**
+     * The current exchange passes the connection to its successor (a local answer, or the execution of
+     * an idempotent request). The caller starts the successor only if this answers true.
+     */
+    boolean handOver(Exchange from, Exchange to) {
         if (from != current) {
             to.onClientClosed();
-            return;
+            return false;
         }
         current = to;
         resumeReading();
-        to.begin();
+        return true;
     }
 
     private void resume() {
@@ -262,6 +265,12 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
             return;
         }
         UpstreamGroup group = routing.upstreams().forRoute(route.name());
+        if (route.config().idempotency().appliesTo(line.methodName())) {
+            IdempotentExchange exchange = new IdempotentExchange(ctx, this, services, request, line, route, group);
+            current = exchange;
+            exchange.start();
+            return;
+        }
         ProxyExchange exchange = new ProxyExchange(ctx, this, services, request, line, route);
         current = exchange;
         exchange.start(group);

@@ -11,8 +11,10 @@ import io.idemgate.gateway.upstream.UpstreamConnection;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.idemgate.gateway.upstream.UpstreamListener;
 import io.idemgate.gateway.upstream.UpstreamUnavailableException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -39,8 +41,12 @@ import org.slf4j.LoggerFactory;
  * <p>States: {@code ACQUIRING} (waiting for an upstream connection; early body parts are held, at most
  * one read's worth) → {@code AWAITING_RESPONSE} (request streaming, response not begun) →
  * {@code STREAMING_RESPONSE} → {@code DONE}. When the gateway answers by itself (502, 504…) it hands
- * the connection to a {@link LocalExchange} and is done. Threading: everything runs on the client channel's event loop, which the upstream connection
- * shares, so no field needs synchronisation.
+ * the connection to a {@link LocalExchange} and is done.
+ *
+ * <p>An idempotent execution runs the same machine with the whole body already in hand and a
+ * {@link ResponseTap} that records the response; if its client goes away the exchange keeps going
+ * ("client gone") so the result is stored for the retry. Threading: everything runs on the client
+ * channel's event loop, which the upstream connection shares, so no field needs synchronisation.
  */
 final class ProxyExchange implements Exchange, UpstreamListener {
 
@@ -57,7 +63,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private final RouteMetrics metrics;
     private final long startNanos = System.nanoTime();
     private final long responseTimeoutNanos;
-    private final boolean requestChunked;
+    private boolean requestChunked;
+    private final ResponseTap tap;
+    private final Outcome successOutcome;
+    private boolean clientGone;
     private final boolean clientKeepAlive;
     private final boolean clientHttp11;
 
@@ -76,6 +85,17 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     ProxyExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, ExchangeServices services,
                   HttpRequest request, RequestLine line, Route route) {
+        this(ctx, receiver, services, request, line, route, null, Outcome.PASSTHROUGH);
+    }
+
+    /**
+     * @param tap hears the response of an idempotent execution; null for pass-through
+     * @param successOutcome what a completed exchange counts as
+     */
+    ProxyExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, ExchangeServices services,
+                  HttpRequest request, RequestLine line, Route route, ResponseTap tap, Outcome successOutcome) {
+        this.tap = tap;
+        this.successOutcome = successOutcome;
         this.ctx = ctx;
         this.receiver = receiver;
         this.services = services;
@@ -107,6 +127,17 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             receiver.pauseReading();
             f.addListener(x -> onAcquired(f, true));
         }
+    }
+
+    /** Executes with a body already aggregated; {@code body} is owned by this exchange from now on. */
+    void startWithBody(UpstreamGroup group, ByteBuf body) {
+        requestComplete = true;
+        requestChunked = false;
+        request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+        request.headers().remove(HttpHeaderNames.EXPECT); // answered while the body was aggregated
+        request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        early.add(new DefaultLastHttpContent(body));
+        start(group);
     }
 
     @Override
@@ -154,10 +185,17 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         }
     }
 
-    /** The client connection is gone; for pass-through the upstream call is abandoned with it. */
+    /**
+     * The client connection is gone. A pass-through upstream call is abandoned with it; an idempotent
+     * execution goes on, since its side effect may already be under way, and its result is stored.
+     */
     @Override
     public void onClientClosed() {
         if (state == State.DONE) {
+            return;
+        }
+        if (tap != null) {
+            clientGone = true;
             return;
         }
         if (upstream != null) {
@@ -181,6 +219,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             boolean busy = f.cause() instanceof UpstreamUnavailableException u
                     && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED;
             metrics.upstreamLatency(RouteMetrics.ERROR, 0);
+            if (tap != null) {
+                tap.onNoResponse(false, busy ? "upstream connection limit" : "upstream unreachable");
+            }
             respondLocally(busy ? Problem.UPSTREAM_BUSY : Problem.UPSTREAM_UNREACHABLE,
                     busy ? "The connection limit to the upstream is reached; retry later."
                          : "The upstream could not be reached; the request was not sent.",
@@ -277,8 +318,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             abortBoth("upstream response truncated");
             return;
         }
+        if (tap != null) {
+            tap.onResponseContent(content.content());
+        }
         if (content instanceof LastHttpContent last) {
             finishResponse(last);
+        } else if (clientGone) {
+            content.release();
         } else {
             ctx.write(content, ctx.voidPromise());
             if (!ctx.channel().isWritable()) {
@@ -292,7 +338,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     @Override
     public void onUpstreamReadComplete() {
-        if (state == State.STREAMING_RESPONSE) {
+        if (state == State.STREAMING_RESPONSE && !clientGone) {
             ctx.flush();
         }
     }
@@ -316,6 +362,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             abortBoth("upstream response stalled");
         } else {
             metrics.upstreamLatency(RouteMetrics.TIMEOUT, System.nanoTime() - upstreamStart);
+            if (tap != null) {
+                tap.onNoResponse(true, "upstream response timeout");
+            }
             respondLocally(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within "
                     + route.config().upstream().responseTimeout().toMillis() + " ms.", Outcome.UPSTREAM_ERROR);
         }
@@ -342,6 +391,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         HttpHeaders h = response.headers();
         HopByHopHeaders.strip(h);
+        if (tap != null) {
+            tap.onResponseHead(status, h);
+        }
         services.forwarded().applyToResponse(h);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         boolean bodyless = line.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
@@ -359,7 +411,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         state = State.STREAMING_RESPONSE;
-        ctx.write(response, ctx.voidPromise());
+        if (!clientGone) {
+            ctx.write(response, ctx.voidPromise());
+        }
     }
 
     private void finishResponse(LastHttpContent last) {
@@ -367,7 +421,15 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         upstream = null;
         // Reusable only if the upstream keeps it alive and took our whole request.
         up.release(upstreamReusable && requestSent);
-        ctx.writeAndFlush(last).addListener(f -> finish(Outcome.PASSTHROUGH,
+        if (tap != null) {
+            tap.onResponseComplete();
+        }
+        if (clientGone) {
+            last.release();
+            finish(successOutcome, false, "client gone; response stored");
+            return;
+        }
+        ctx.writeAndFlush(last).addListener(f -> finish(successOutcome,
                 f.isSuccess() && !closeAfterResponse && requestComplete, null));
     }
 
@@ -392,6 +454,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     private void upstreamFailed(String detail) {
         metrics.upstreamLatency(RouteMetrics.ERROR, System.nanoTime() - upstreamStart);
+        if (tap != null) {
+            tap.onNoResponse(true, detail);
+        }
         respondLocally(Problem.UPSTREAM_FAILED, detail, Outcome.UPSTREAM_ERROR);
     }
 
@@ -400,6 +465,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (upstream != null) {
             upstream.abort();
             upstream = null;
+        }
+        if (tap != null && state == State.STREAMING_RESPONSE) {
+            tap.onResponseTruncated(why);
         }
         ctx.close();
         finish(Outcome.PASSTHROUGH, false, why);
@@ -434,6 +502,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         }
         state = State.DONE;
         releaseEarly();
+        if (tap != null) {
+            tap.onExchangeEnd();
+        }
         metrics.inflightDecrement();
         if (outcome != null) {
             metrics.count(outcome);
@@ -442,7 +513,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
                 abortReason == null ? status : 499, outcome == null ? "bad_request" : outcome.label(), upstreamNanos,
                 System.nanoTime() - startNanos, receiver.clientAddress());
         if (successor != null) {
-            receiver.handOver(this, successor);
+            if (receiver.handOver(this, successor)) {
+                successor.begin();
+            }
         } else {
             receiver.exchangeFinished(this, keepAlive);
         }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class RouteMetrics {
 
+    private volatile long typicalNanos;
+
     public static final String TIMEOUT = "timeout";
     public static final String ERROR = "error";
 
@@ -64,6 +66,14 @@ public final class RouteMetrics {
             upstream.set(i, p);
         }
         p.observe(seconds(nanos));
+        // Racy read-modify-write on purpose: an approximate moving average is all Retry-After needs.
+        long t = typicalNanos;
+        typicalNanos = t == 0 ? nanos : t + ((nanos - t) >> 3);
+    }
+
+    /** A moving average of the upstream's answer time (0 before the first), for {@code Retry-After}. */
+    public long typicalUpstreamNanos() {
+        return typicalNanos;
     }
 
     private static int indexOf(String statusClass) {

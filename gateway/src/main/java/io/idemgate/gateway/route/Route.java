@@ -9,11 +9,17 @@ public final class Route {
     private final RouteConfig config;
     private final PathGlob path;
     private final String host;
+    private final RouteIdempotency idempotency;
 
     public Route(RouteConfig config) {
         this.config = config;
         this.path = PathGlob.compile(config.match().path());
         this.host = config.match().host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null);
+        this.idempotency = new RouteIdempotency(config.idempotency());
+    }
+
+    public RouteIdempotency idempotency() {
+        return idempotency;
     }
 
     public String name() {

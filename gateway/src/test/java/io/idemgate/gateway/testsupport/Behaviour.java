@@ -51,6 +51,19 @@ public interface Behaviour {
         return respond(status, Map.of("Content-Type", "text/plain; charset=utf-8"), body);
     }
 
+    /**
+     * Like a real create endpoint: 201 with a fresh id per execution ({@code {"id":"res_N"}}) and a
+     * {@code Location}, so a replay can be told from a second execution by its body.
+     */
+    static Behaviour created() {
+        java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+        return exchange -> () -> {
+            long id = ids.incrementAndGet();
+            exchange.respond(201, Map.of("Content-Type", "application/json", "Location", "/r/res_" + id),
+                    ("{\"id\":\"res_" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+        };
+    }
+
     /** Runs {@code then} once the request is complete and {@code delay} has passed; the body is buffered meanwhile. */
     static Behaviour delay(Duration delay, Behaviour then) {
         return exchange -> new DelayedResponder(exchange, delay, then);

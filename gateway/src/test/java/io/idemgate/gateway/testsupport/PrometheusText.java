@@ -46,6 +46,22 @@ public final class PrometheusText {
                 + String.join("\n", text.lines().filter(l -> l.startsWith(name)).toList()));
     }
 
+    /** The sum of every sample named {@code name} carrying the {@code labels} pairs; 0 when there is none. */
+    public double sum(String name, String... labels) {
+        double total = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || !line.startsWith(name)) {
+                continue;
+            }
+            String rest = line.substring(name.length());
+            if ((rest.startsWith("{") || rest.startsWith(" ")) && hasLabels(rest, labels)) {
+                String[] parts = line.trim().split(" ");
+                total += Double.parseDouble(parts[parts.length - 1]);
+            }
+        }
+        return total;
+    }
+
     private static boolean hasLabels(String rest, String[] labels) {
         int close = rest.indexOf('}');
         String set = rest.startsWith("{") && close > 0 ? rest.substring(1, close) : "";

@@ -1,0 +1,34 @@
+package io.idemgate.gateway.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+
+/**
+ * Hears what an executing idempotent request got from the upstream, whether or not the client is still
+ * there to receive it, so the record can be completed, released or marked outcome-unknown.
+ * Called on the exchange's event loop; owns no buffer it is shown.
+ */
+interface ResponseTap {
+
+    /** The response began; {@code endToEnd} has the hop-by-hop headers already removed. */
+    void onResponseHead(int status, HttpHeaders endToEnd);
+
+    /** A piece of the body; read it, don't keep or release it. */
+    void onResponseContent(ByteBuf content);
+
+    /** The upstream's whole response arrived. */
+    void onResponseComplete();
+
+    /**
+     * No response will come.
+     *
+     * @param mayHaveExecuted false only when the request provably never reached the upstream (connect failed)
+     */
+    void onNoResponse(boolean mayHaveExecuted, String reason);
+
+    /** The response began and then broke off (upstream closed or stalled mid-body). */
+    void onResponseTruncated(String reason);
+
+    /** The exchange ended; a tap that heard no outcome by now must assume the worst. */
+    void onExchangeEnd();
+}

@@ -1,0 +1,39 @@
+package io.idemgate.gateway.route;
+
+import io.idemgate.gateway.config.IdempotencyConfig;
+import io.idemgate.gateway.idempotency.ConcurrencyPolicy;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.Fingerprinter;
+import io.idemgate.gateway.idempotency.KeyPolicy;
+
+/**
+ * A route's idempotency policy compiled once from its config into the domain's terms, so the request
+ * path builds nothing per request.
+ */
+public final class RouteIdempotency {
+
+    private final KeyPolicy keyPolicy;
+    private final Fingerprinter fingerprinter;
+    private final ConcurrencyPolicy concurrency;
+
+    RouteIdempotency(IdempotencyConfig c) {
+        this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
+                c.key().maxLength(), c.key().strict());
+        this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
+                c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
+        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
+                c.outcomeUnknown() == IdempotencyConfig.OutcomeUnknown.REJECT);
+    }
+
+    public KeyPolicy keyPolicy() {
+        return keyPolicy;
+    }
+
+    public Fingerprinter fingerprinter() {
+        return fingerprinter;
+    }
+
+    public ConcurrencyPolicy concurrency() {
+        return concurrency;
+    }
+}
