@@ -219,6 +219,14 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         return waiters.count();
     }
 
+    int waitedIds() {
+        return waiters.ids();
+    }
+
+    boolean sweeperRunning() {
+        return !sweeper.isTerminated();
+    }
+
     /** One sweeper pass: expire due records (bounded), wake waiters whose record is no longer worth waiting on. */
     void sweep() {
         Instant now = clock.instant();
