@@ -19,10 +19,26 @@ public final class AccessLog {
 
     public void record(String route, String method, String path, int status, String outcome,
                        long upstreamNanos, long totalNanos, String client) {
+        record(route, method, path, status, outcome, upstreamNanos, totalNanos, client, null, 0);
+    }
+
+    /**
+     * @param keyHash short hash of the idempotency key (never the key), or null outside the engine
+     * @param fence the executing attempt's fencing number, or 0
+     */
+    public void record(String route, String method, String path, int status, String outcome,
+                       long upstreamNanos, long totalNanos, String client, String keyHash, long fence) {
         if (!enabled || !log.isInfoEnabled()) {
             return;
         }
-        log.atInfo()
+        var event = log.atInfo();
+        if (keyHash != null) {
+            event = event.addKeyValue("key_hash", keyHash);
+        }
+        if (fence > 0) {
+            event = event.addKeyValue("fence", fence);
+        }
+        event
                 .addKeyValue("route", route)
                 .addKeyValue("method", method)
                 .addKeyValue("path", path)

@@ -62,6 +62,7 @@ final class IdempotentExchange implements Exchange {
     private final RouteMetrics metrics;
     private final UpstreamGroup group;
     private final boolean clientKeepAlive;
+    private final long startNanos = System.nanoTime();
 
     private State state = State.AGGREGATING;
     private CompositeByteBuf body;
@@ -407,7 +408,8 @@ final class IdempotentExchange implements Exchange {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(), response.status().code(),
-                outcome == null ? "bad_request" : outcome.label(), -1, 0, receiver.clientAddress());
+                outcome == null ? "bad_request" : outcome.label(), -1, System.nanoTime() - startNanos,
+                receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
         LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);
         if (receiver.handOver(this, local)) {
             local.begin();
@@ -443,11 +445,18 @@ final class IdempotentExchange implements Exchange {
         metrics.dedupOverhead(overheadNanos);
     }
 
+    /**
+     * One structured line per decision. The routine ones (executed, replayed, waited, shadow) are at
+     * DEBUG, since the access line carries the outcome and key hash already; refusals and store trouble
+     * are at INFO.
+     */
     private void logDecision(Outcome outcome, long fence, String note) {
-        if (!decisions.isInfoEnabled()) {
+        boolean routine = outcome == Outcome.EXECUTED || outcome == Outcome.REPLAYED || outcome == Outcome.WAITED
+                || outcome == Outcome.SHADOW_FIRST || outcome == Outcome.SHADOW_DUPLICATE;
+        if (routine ? !decisions.isDebugEnabled() : !decisions.isInfoEnabled()) {
             return;
         }
-        var event = decisions.atInfo().addKeyValue("route", route.name())
+        var event = (routine ? decisions.atDebug() : decisions.atInfo()).addKeyValue("route", route.name())
                 .addKeyValue("key_hash", recordKey != null ? recordKey.keyHash() : "-")
                 .addKeyValue("outcome", outcome.label());
         if (fence > 0) {

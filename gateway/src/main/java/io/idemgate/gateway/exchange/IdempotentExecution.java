@@ -93,6 +93,16 @@ final class IdempotentExecution implements ResponseTap {
     }
 
     @Override
+    public String keyHash() {
+        return keyHash;
+    }
+
+    @Override
+    public long fence() {
+        return fence;
+    }
+
+    @Override
     public void onExchangeEnd() {
         if (!settled) {
             markUnknown("exchange ended without an answer");
@@ -121,7 +131,9 @@ final class IdempotentExecution implements ResponseTap {
         if (renewal != null) {
             renewal.cancel(false);
         }
-        log.atInfo().addKeyValue("route", routeName).addKeyValue("key_hash", keyHash)
+        // Routine completions are in the access line already; what needs a look is logged at INFO.
+        (how.equals("completed") ? log.atDebug() : log.atInfo())
+                .addKeyValue("route", routeName).addKeyValue("key_hash", keyHash)
                 .addKeyValue("fence", fence).addKeyValue("status", status).addKeyValue("record", how)
                 .log("record settled");
         return true;

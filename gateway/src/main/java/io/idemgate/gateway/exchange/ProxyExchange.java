@@ -108,6 +108,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.clientHttp11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
         metrics.inflightIncrement();
+        services.drain().exchangeStarted();
     }
 
     void start(UpstreamGroup group) {
@@ -506,12 +507,14 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             tap.onExchangeEnd();
         }
         metrics.inflightDecrement();
+        services.drain().exchangeEnded();
         if (outcome != null) {
             metrics.count(outcome);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(),
                 abortReason == null ? status : 499, outcome == null ? "bad_request" : outcome.label(), upstreamNanos,
-                System.nanoTime() - startNanos, receiver.clientAddress());
+                System.nanoTime() - startNanos, receiver.clientAddress(),
+                tap != null ? tap.keyHash() : null, tap != null ? tap.fence() : 0);
         if (successor != null) {
             if (receiver.handOver(this, successor)) {
                 successor.begin();

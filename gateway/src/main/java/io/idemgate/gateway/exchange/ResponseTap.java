@@ -29,6 +29,12 @@ interface ResponseTap {
     /** The response began and then broke off (upstream closed or stalled mid-body). */
     void onResponseTruncated(String reason);
 
+    /** Short hash of the idempotency key, for the access log. */
+    String keyHash();
+
+    /** The executing attempt's fencing number, for the access log. */
+    long fence();
+
     /** The exchange ended; a tap that heard no outcome by now must assume the worst. */
     void onExchangeEnd();
 }

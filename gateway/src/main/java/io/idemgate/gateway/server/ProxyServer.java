@@ -68,11 +68,18 @@ public final class ProxyServer {
         for (Channel ch : connections) {
             ch.pipeline().fireUserEventTriggered(ClientRequestReceiver.DRAIN);
         }
+        long deadline = System.nanoTime() + grace.toNanos();
         boolean drained = connections.newCloseFuture().await(grace.toMillis(), TimeUnit.MILLISECONDS);
         if (!drained) {
             log.warn("{} client connections still busy after the {} ms grace period; closing them",
                     connections.size(), grace.toMillis());
             connections.close().await(5, TimeUnit.SECONDS);
+        }
+        // Idempotent executions go on after their client left; their records must be settled before exit.
+        long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        if (!services.drain().awaitIdle(left)) {
+            log.warn("upstream exchanges still running after the grace period; their records stay in flight until the lease ends");
+            drained = false;
         }
         return drained;
     }
