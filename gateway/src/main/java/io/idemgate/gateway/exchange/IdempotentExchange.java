@@ -308,10 +308,30 @@ final class IdempotentExchange implements Exchange {
         if (!config.fenceHeader().isEmpty()) {
             request.headers().set(config.fenceHeader(), fence);
         }
+        logDecision(outcome, fence, tookOver ? "took over an unknown outcome" : null);
+        runClaimed(fence, outcome);
+    }
+
+    private void shadow(ClaimResult result) {
+        if (result instanceof ClaimResult.Claimed c) {
+            logDecision(Outcome.SHADOW_FIRST, c.fence(), null);
+            runClaimed(c.fence(), Outcome.SHADOW_FIRST);
+        } else {
+            logDecision(Outcome.SHADOW_DUPLICATE, 0, null);
+            recordOverhead();
+            forwardWholeBody(Outcome.SHADOW_DUPLICATE);
+        }
+    }
+
+    /**
+     * Runs the request we own the key for, recording its answer. It runs even if the client left
+     * meanwhile (the hand-over then marks it "client gone"): the key is claimed, so the outcome must be
+     * settled either way.
+     */
+    private void runClaimed(long fence, Outcome outcome) {
+        recordOverhead();
         IdempotentExecution execution = new IdempotentExecution(services.store(), config, metrics, ctx.executor(),
                 route.name(), id, recordKey.keyHash(), owner, fence);
-        logDecision(outcome, fence, tookOver ? "took over an unknown outcome" : null);
-        recordOverhead();
         ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, execution, outcome);
         CompositeByteBuf b = body;
         body = null;
@@ -319,27 +339,6 @@ final class IdempotentExchange implements Exchange {
         receiver.handOver(this, exchange);
         execution.startLeaseRenewal();
         exchange.startWithBody(group, b);
-    }
-
-    private void shadow(ClaimResult result) {
-        if (result instanceof ClaimResult.Claimed c) {
-            IdempotentExecution execution = new IdempotentExecution(services.store(), config, metrics, ctx.executor(),
-                    route.name(), id, recordKey.keyHash(), owner, c.fence());
-            logDecision(Outcome.SHADOW_FIRST, c.fence(), null);
-            recordOverhead();
-            ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, execution,
-                    Outcome.SHADOW_FIRST);
-            CompositeByteBuf b = body;
-            body = null;
-            state = State.DONE;
-            receiver.handOver(this, exchange);
-            execution.startLeaseRenewal();
-            exchange.startWithBody(group, b);
-        } else {
-            logDecision(Outcome.SHADOW_DUPLICATE, 0, null);
-            recordOverhead();
-            forwardWholeBody(Outcome.SHADOW_DUPLICATE);
-        }
     }
 
     private void replay(StoredResponse stored) {
@@ -422,16 +421,20 @@ final class IdempotentExchange implements Exchange {
         CompositeByteBuf b = body;
         body = null;
         state = State.DONE;
-        receiver.handOver(this, exchange);
-        exchange.startWithBody(group, b);
+        if (receiver.handOver(this, exchange)) {
+            exchange.startWithBody(group, b);
+        } else {
+            b.release();
+        }
     }
 
     /** Before any body was read: the rest streams as usual. */
     private void passThrough(Outcome outcome) {
         ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, null, outcome);
         state = State.DONE;
-        receiver.handOver(this, exchange);
-        exchange.start(group);
+        if (receiver.handOver(this, exchange)) {
+            exchange.start(group);
+        }
     }
 
     // ---- bookkeeping
