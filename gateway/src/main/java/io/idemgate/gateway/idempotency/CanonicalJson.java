@@ -91,9 +91,14 @@ public final class CanonicalJson {
     static String canonicalNumber(String text) throws InvalidJsonException {
         try {
             BigDecimal value = new BigDecimal(text);
-            // signum first: stripTrailingZeros of a zero keeps a scale, and -0 must equal 0.
-            // toString, never toPlainString: 1e999999999 must not expand into a billion digits.
-            return value.signum() == 0 ? "0" : value.stripTrailingZeros().toString();
+            if (value.signum() == 0) {
+                return "0"; // stripTrailingZeros of a zero keeps a scale, and -0 must equal 0
+            }
+            BigDecimal stripped = value.stripTrailingZeros();
+            // Integers up to 21 digits plainly (readable: 10, not 1E+1); everything else in BigDecimal's own
+            // form, never toPlainString: 1e999999999 must not expand into a billion digits.
+            boolean plainInteger = stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 21;
+            return plainInteger ? stripped.toPlainString() : stripped.toString();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new InvalidJsonException("has a number out of range");
         }
