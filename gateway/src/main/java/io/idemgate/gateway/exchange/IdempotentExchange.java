@@ -78,6 +78,7 @@ final class IdempotentExchange implements Exchange {
     private CompletableFuture<Void> waiter;
     private ScheduledFuture<?> waitTimer;
     private boolean waited;
+    private boolean continueSent;
 
     IdempotentExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, ExchangeServices services,
                        HttpRequest request, RequestLine line, Route route, UpstreamGroup group) {
@@ -110,6 +111,7 @@ final class IdempotentExchange implements Exchange {
         }
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
+            continueSent = true;
         }
         body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
         overheadNanos += System.nanoTime() - t0;
@@ -402,7 +404,9 @@ final class IdempotentExchange implements Exchange {
         if (outcome != null) {
             metrics.count(outcome);
         }
-        boolean close = mustClose || receiver.closing() || services.drain().draining();
+        // A client still waiting for 100 Continue will not send its body; answering and closing is the way out.
+        boolean awaitingContinue = HttpUtil.is100ContinueExpected(request) && !continueSent && !requestComplete;
+        boolean close = mustClose || awaitingContinue || receiver.closing() || services.drain().draining();
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
