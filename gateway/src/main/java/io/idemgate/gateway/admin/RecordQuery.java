@@ -6,7 +6,6 @@ import io.idemgate.gateway.idempotency.RecordKey;
 import io.idemgate.gateway.idempotency.ScopeHasher;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The query of {@code /admin/records}, resolved into the record's identity the same way the exchange
@@ -38,10 +37,11 @@ record RecordQuery(String route, RecordKey recordKey, boolean withBody) {
      *                {@code scopes=} cannot silently look up the unscoped record
      * @throws Refused when the query is malformed or names no current route
      */
-    static RecordQuery parse(AdminRequest request, List<RouteConfig> routes, Set<String> allowed) {
+    static RecordQuery parse(AdminRequest request, List<RouteConfig> routes, List<String> allowed) {
         for (Map.Entry<String, List<String>> p : request.params().entrySet()) {
             if (!allowed.contains(p.getKey())) {
-                throw bad("unknown query parameter '" + p.getKey() + "'; expected " + String.join(", ", allowed));
+                // The name is not echoed: a mistyped query can put a scope value (a credential) in that place.
+                throw bad("unknown query parameter; expected only " + String.join(", ", allowed));
             }
             if (!p.getKey().equals("scope") && p.getValue().size() > 1) {
                 throw bad("query parameter '" + p.getKey() + "' given more than once");

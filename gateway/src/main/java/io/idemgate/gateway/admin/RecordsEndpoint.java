@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -26,8 +25,8 @@ public final class RecordsEndpoint {
     /** Purges are operator actions on payment state: logged apart from access lines so they can be kept. */
     private static final Logger log = LoggerFactory.getLogger(RecordsEndpoint.class);
     private static final Logger audit = LoggerFactory.getLogger("idemgate.admin.audit");
-    private static final Set<String> GET_PARAMS = Set.of("route", "key", "scope", "body");
-    private static final Set<String> DELETE_PARAMS = Set.of("route", "key", "scope");
+    private static final List<String> GET_PARAMS = List.of("route", "key", "scope", "body");
+    private static final List<String> DELETE_PARAMS = List.of("route", "key", "scope");
     private static final String NO_RECORD = "no record for this route, key and scope (the scope parameters must "
             + "carry the route's scope header values exactly as the client sent them, one per header in config order)";
 
