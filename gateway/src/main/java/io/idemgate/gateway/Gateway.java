@@ -3,6 +3,7 @@ package io.idemgate.gateway;
 import io.idemgate.gateway.admin.AdminEndpoints;
 import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
+import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
@@ -19,6 +20,7 @@ import io.idemgate.gateway.store.StoreFactory;
 import io.idemgate.gateway.server.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.Future;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -62,11 +64,14 @@ public final class Gateway implements AutoCloseable {
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
                 new DrainSignal(), store, new OwnerIds());
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
+        RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), store);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
                 .readiness(this::readiness)
                 .metrics(registry)
                 .routes(() -> routing.get().table().configs())
+                .route(HttpMethod.GET, RecordsEndpoint.PATH, records::inspect, true)
+                .route(HttpMethod.DELETE, RecordsEndpoint.PATH, records::purge, true)
                 .build());
     }
 
