@@ -277,6 +277,19 @@ class IdempotencyIT {
     }
 
     @Test
+    void aConnectionResetAfterSendingGives502AndMakesTheOutcomeUnknown() throws Exception {
+        upstream.handle(Behaviour.closeWithoutResponse());
+        HttpResponse<String> first = postWithKey("/strict/charge", "{}");
+        assertThat(first.statusCode()).isEqualTo(502);
+        assertThat(first.body()).contains("urn:idemgate:problem:upstream-failed");
+        upstream.handle(Behaviour.created());
+        HttpResponse<String> retry = postWithKey("/strict/charge", "{}");
+        assertThat(retry.statusCode()).isEqualTo(409);
+        assertThat(retry.body()).contains("urn:idemgate:problem:outcome-unknown");
+        assertThat(upstream.requestCount()).isEqualTo(1);
+    }
+
+    @Test
     void withOutcomeUnknownRejectTheRetryOfATimedOutRequestGets409UntilPurged() throws Exception {
         upstream.handle(Behaviour.never());
         assertThat(postWithKey("/strict/charge", "{}").statusCode()).isEqualTo(504);
