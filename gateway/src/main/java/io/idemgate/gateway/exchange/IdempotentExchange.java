@@ -2,8 +2,6 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.IdempotencyConfig.Mode;
-import io.idemgate.gateway.http.Problem;
-import io.idemgate.gateway.http.ProblemResponses;
 import io.idemgate.gateway.http.ReplayResponses;
 import io.idemgate.gateway.idempotency.Decision;
 import io.idemgate.gateway.idempotency.Decisions;
@@ -29,11 +27,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The idempotent front half of an exchange: reads the key, aggregates the body (bounded by
@@ -46,8 +39,6 @@ import org.slf4j.LoggerFactory;
  * touching anything. Owns the aggregated body until it hands it over or releases it.
  */
 final class IdempotentExchange implements Exchange {
-
-    private static final Logger decisions = LoggerFactory.getLogger("idemgate.decision");
 
     enum State { AGGREGATING, CLAIMING, WAITING, DONE }
 
@@ -73,11 +64,7 @@ final class IdempotentExchange implements Exchange {
     private String fingerprint;
     private String owner;
     private long overheadNanos;
-    private long waitStart;
-    private long waitDeadline;
-    private CompletableFuture<Void> waiter;
-    private ScheduledFuture<?> waitTimer;
-    private boolean waited;
+    private InFlightWait wait;
     private boolean continueSent;
 
     IdempotentExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, ExchangeServices services,
@@ -120,12 +107,12 @@ final class IdempotentExchange implements Exchange {
     /** @return true to go on; false if the exchange was answered (400) or passed through */
     private boolean acceptKey(KeyResult key) {
         if (key instanceof KeyResult.Invalid invalid) {
-            refuse(Problem.INVALID_KEY, "The " + config.key().header() + " is invalid: " + invalid.reason() + ".", Outcome.INVALID_KEY, false);
+            refuse(IdempotencyAnswers.invalidKey(ctx.alloc(), config.key().header(), invalid.reason()), Outcome.INVALID_KEY, false);
             return false;
         }
         if (key instanceof KeyResult.Missing) {
             if (config.key().required() && config.mode() == Mode.KEY) {
-                refuse(Problem.MISSING_KEY, "This route requires an " + config.key().header() + " header.", Outcome.MISSING_KEY, false);
+                refuse(IdempotencyAnswers.missingKey(ctx.alloc(), config.key().header()), Outcome.MISSING_KEY, false);
             } else {
                 passThrough(Outcome.PASSTHROUGH);
             }
@@ -145,7 +132,7 @@ final class IdempotentExchange implements Exchange {
         if (content.decoderResult().isFailure()) {
             content.release();
             receiver.malformedInput();
-            refuse(Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.", null, true);
+            refuse(IdempotencyAnswers.malformedBody(ctx.alloc()), null, true);
             return;
         }
         if ((long) body.readableBytes() + content.content().readableBytes() > config.maxRequestBody()) {
@@ -251,9 +238,7 @@ final class IdempotentExchange implements Exchange {
         } else if (decision instanceof Decision.Wait) {
             startWaiting();
         } else if (decision instanceof Decision.Mismatch) {
-            refuse(Problem.KEY_REUSED,
-                    "This idempotency key was used with a different request (method, path, body or headers).",
-                    Outcome.MISMATCH, false);
+            refuse(IdempotencyAnswers.keyReused(ctx.alloc()), Outcome.MISMATCH, false);
         } else if (decision instanceof Decision.Conflict conflict) {
             conflict(conflict.reason() == Decision.ConflictReason.OUTCOME_UNKNOWN);
         } else {
@@ -263,44 +248,15 @@ final class IdempotentExchange implements Exchange {
 
     private void startWaiting() {
         state = State.WAITING;
-        long now = System.nanoTime();
-        if (waitStart == 0) {
-            waitStart = now;
-            waitDeadline = now + config.waitTimeout().toNanos();
-            waited = true;
+        if (wait == null) {
+            wait = new InFlightWait(ctx.executor(), services.store(), id, config.waitTimeout());
         }
-        long left = waitDeadline - now;
-        if (left <= 0) {
-            waitTimedOut();
-            return;
-        }
-        CompletableFuture<Void> w = services.store().awaitChange(id);
-        waiter = w;
-        waitTimer = ctx.executor().schedule(this::waitTimedOut, left, TimeUnit.NANOSECONDS);
-        w.whenComplete((v, e) -> ctx.executor().execute(() -> {
-            if (state == State.WAITING && waiter == w) {
-                cancelWait();
-                claim();
-            }
-        }));
-    }
-
-    private void waitTimedOut() {
-        if (state != State.WAITING) {
-            return;
-        }
-        cancelWait();
-        conflict(false);
+        wait.await(this::claim, () -> conflict(false));
     }
 
     private void cancelWait() {
-        if (waitTimer != null) {
-            waitTimer.cancel(false);
-            waitTimer = null;
-        }
-        if (waiter != null) {
-            waiter.cancel(false);
-            waiter = null;
+        if (wait != null) {
+            wait.cancel();
         }
     }
 
@@ -344,9 +300,10 @@ final class IdempotentExchange implements Exchange {
     }
 
     private void replay(StoredResponse stored) {
+        boolean waited = wait != null && wait.started();
         Outcome outcome = waited ? Outcome.WAITED : Outcome.REPLAYED;
         if (waited) {
-            metrics.waited(System.nanoTime() - waitStart);
+            metrics.waited(wait.waitedNanos());
         }
         logDecision(outcome, 0, null);
         recordOverhead();
@@ -356,45 +313,37 @@ final class IdempotentExchange implements Exchange {
     }
 
     private void conflict(boolean outcomeUnknown) {
-        if (waited) {
-            metrics.waited(System.nanoTime() - waitStart);
+        if (wait != null && wait.started()) {
+            metrics.waited(wait.waitedNanos());
         }
         Outcome outcome = outcomeUnknown ? Outcome.OUTCOME_UNKNOWN : Outcome.CONFLICT;
         logDecision(outcome, 0, null);
         recordOverhead();
-        FullHttpResponse response = outcomeUnknown
-                ? ProblemResponses.build(ctx.alloc(), Problem.OUTCOME_UNKNOWN,
-                        "The first request with this key may or may not have taken effect; an operator must inspect and purge the key.")
-                : ProblemResponses.build(ctx.alloc(), Problem.IN_FLIGHT,
-                        "A request with this key is still being processed; retry after the indicated delay.");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds());
-        answer(response, outcome, false);
+        long typical = metrics.typicalUpstreamNanos();
+        answer(outcomeUnknown ? IdempotencyAnswers.outcomeUnknown(ctx.alloc(), typical)
+                : IdempotencyAnswers.inFlight(ctx.alloc(), typical), outcome, false);
     }
 
     private void storeFailed(Throwable err) {
-        decisions.atWarn().addKeyValue("route", route.name()).log("idempotency store failed: {}", err.toString());
+        DecisionLog.LOG.atWarn().addKeyValue("route", route.name()).log("idempotency store failed: {}", err.toString());
         if (config.onStoreFailure() == IdempotencyConfig.OnStoreFailure.FAIL_OPEN) {
             logDecision(Outcome.FAIL_OPEN, 0, null);
             forwardWholeBody(Outcome.FAIL_OPEN);
             return;
         }
         logDecision(Outcome.STORE_UNAVAILABLE, 0, null);
-        FullHttpResponse response = ProblemResponses.build(ctx.alloc(), Problem.STORE_UNAVAILABLE,
-                "The idempotency store is unavailable, so this request cannot be deduplicated safely; retry later.");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
-        answer(response, Outcome.STORE_UNAVAILABLE, false);
+        answer(IdempotencyAnswers.storeUnavailable(ctx.alloc()), Outcome.STORE_UNAVAILABLE, false);
     }
 
     private void tooLarge() {
-        refuse(Problem.REQUEST_TOO_LARGE, "The request body is over this route's limit of "
-                + config.maxRequestBody() + " bytes.", Outcome.TOO_LARGE, true);
+        refuse(IdempotencyAnswers.tooLarge(ctx.alloc(), config.maxRequestBody()), Outcome.TOO_LARGE, true);
     }
 
-    private void refuse(Problem problem, String detail, Outcome outcome, boolean mustClose) {
+    private void refuse(FullHttpResponse problem, Outcome outcome, boolean mustClose) {
         if (outcome != null) {
             logDecision(outcome, 0, null);
         }
-        answer(ProblemResponses.build(ctx.alloc(), problem, detail), outcome, mustClose);
+        answer(problem, outcome, mustClose);
     }
 
     /** Answers by the gateway itself, on a {@link LocalExchange} that discards what is left of the body. */
@@ -443,33 +392,12 @@ final class IdempotentExchange implements Exchange {
 
     // ---- bookkeeping
 
-    private long retryAfterSeconds() {
-        long typical = metrics.typicalUpstreamNanos();
-        return Math.max(1, Math.min(60, (2 * typical + 999_999_999L) / 1_000_000_000L));
-    }
-
     private void recordOverhead() {
         metrics.dedupOverhead(overheadNanos);
     }
 
-    /**
-     * One structured line per decision. The routine ones (executed, replayed, waited, shadow) are at
-     * DEBUG, since the access line carries the outcome and key hash already; refusals and store trouble
-     * are at INFO.
-     */
     private void logDecision(Outcome outcome, long fence, String note) {
-        boolean routine = outcome == Outcome.EXECUTED || outcome == Outcome.REPLAYED || outcome == Outcome.WAITED
-                || outcome == Outcome.SHADOW_FIRST || outcome == Outcome.SHADOW_DUPLICATE;
-        if (routine ? !decisions.isDebugEnabled() : !decisions.isInfoEnabled()) {
-            return;
-        }
-        var event = (routine ? decisions.atDebug() : decisions.atInfo()).addKeyValue("route", route.name())
-                .addKeyValue("key_hash", recordKey != null ? recordKey.keyHash() : "-")
-                .addKeyValue("outcome", outcome.label());
-        if (fence > 0) {
-            event = event.addKeyValue("fence", fence);
-        }
-        event.log(note == null ? "idempotency decision" : "idempotency decision: " + note);
+        DecisionLog.decided(route.name(), recordKey, outcome, fence, note);
     }
 
     private void releaseBody() {

@@ -1,0 +1,35 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.idempotency.RecordKey;
+import io.idemgate.gateway.metrics.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One structured line per idempotency decision on the {@code idemgate.decision} logger: route, key
+ * hash (never the key), outcome, fencing number. The routine ones (executed, replayed, waited, shadow)
+ * are at DEBUG, since the access line carries outcome and key hash already; refusals and store
+ * trouble are at INFO.
+ */
+final class DecisionLog {
+
+    static final Logger LOG = LoggerFactory.getLogger("idemgate.decision");
+
+    private DecisionLog() {
+    }
+
+    static void decided(String route, RecordKey key, Outcome outcome, long fence, String note) {
+        boolean routine = outcome == Outcome.EXECUTED || outcome == Outcome.REPLAYED || outcome == Outcome.WAITED
+                || outcome == Outcome.SHADOW_FIRST || outcome == Outcome.SHADOW_DUPLICATE;
+        if (routine ? !LOG.isDebugEnabled() : !LOG.isInfoEnabled()) {
+            return;
+        }
+        var event = (routine ? LOG.atDebug() : LOG.atInfo()).addKeyValue("route", route)
+                .addKeyValue("key_hash", key != null ? key.keyHash() : "-")
+                .addKeyValue("outcome", outcome.label());
+        if (fence > 0) {
+            event = event.addKeyValue("fence", fence);
+        }
+        event.log(note == null ? "idempotency decision" : "idempotency decision: " + note);
+    }
+}

@@ -1,0 +1,64 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.http.ProblemResponses;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+
+/** The problem responses of the idempotency engine, with their wording and {@code Retry-After} rules. */
+final class IdempotencyAnswers {
+
+    private IdempotencyAnswers() {
+    }
+
+    static FullHttpResponse missingKey(ByteBufAllocator alloc, String header) {
+        return ProblemResponses.build(alloc, Problem.MISSING_KEY, "This route requires an " + header + " header.");
+    }
+
+    static FullHttpResponse invalidKey(ByteBufAllocator alloc, String header, String reason) {
+        return ProblemResponses.build(alloc, Problem.INVALID_KEY, "The " + header + " is invalid: " + reason + ".");
+    }
+
+    static FullHttpResponse keyReused(ByteBufAllocator alloc) {
+        return ProblemResponses.build(alloc, Problem.KEY_REUSED,
+                "This idempotency key was used with a different request (method, path, body or headers).");
+    }
+
+    static FullHttpResponse tooLarge(ByteBufAllocator alloc, long limit) {
+        return ProblemResponses.build(alloc, Problem.REQUEST_TOO_LARGE,
+                "The request body is over this route's limit of " + limit + " bytes.");
+    }
+
+    static FullHttpResponse malformedBody(ByteBufAllocator alloc) {
+        return ProblemResponses.build(alloc, Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.");
+    }
+
+    /** @param typicalUpstreamNanos the route's recent upstream latency: the first attempt needs about that long */
+    static FullHttpResponse inFlight(ByteBufAllocator alloc, long typicalUpstreamNanos) {
+        return withRetryAfter(ProblemResponses.build(alloc, Problem.IN_FLIGHT,
+                "A request with this key is still being processed; retry after the indicated delay."),
+                retryAfterSeconds(typicalUpstreamNanos));
+    }
+
+    static FullHttpResponse outcomeUnknown(ByteBufAllocator alloc, long typicalUpstreamNanos) {
+        return withRetryAfter(ProblemResponses.build(alloc, Problem.OUTCOME_UNKNOWN,
+                "The first request with this key may or may not have taken effect; an operator must inspect and purge the key."),
+                retryAfterSeconds(typicalUpstreamNanos));
+    }
+
+    static FullHttpResponse storeUnavailable(ByteBufAllocator alloc) {
+        return withRetryAfter(ProblemResponses.build(alloc, Problem.STORE_UNAVAILABLE,
+                "The idempotency store is unavailable, so this request cannot be deduplicated safely; retry later."), 1);
+    }
+
+    /** Twice the typical upstream time, rounded up to whole seconds, within 1..60. */
+    static long retryAfterSeconds(long typicalUpstreamNanos) {
+        return Math.max(1, Math.min(60, (2 * typicalUpstreamNanos + 999_999_999L) / 1_000_000_000L));
+    }
+
+    private static FullHttpResponse withRetryAfter(FullHttpResponse response, long seconds) {
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        return response;
+    }
+}
