@@ -5,12 +5,15 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.ReadinessCheck;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.metrics.GatewayMetrics;
+import io.idemgate.gateway.reload.ReloadTrigger;
+import io.idemgate.gateway.reload.RouteReloader;
 import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.server.Transport;
@@ -18,7 +21,9 @@ import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -40,35 +45,54 @@ public final class Gateway implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
+    private final int loops;
+    private final RouteReloader reloader; // null when started without a config file
     private int proxyPort;
     private int adminPort;
     private boolean stopped;
 
-    private Gateway(GatewayConfig config, PrometheusRegistry registry) {
+    private Gateway(GatewayConfig config, Path configFile, PrometheusRegistry registry) {
         this.config = config;
         this.transport = Transport.detect();
         this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
         this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
         this.metrics = new GatewayMetrics(registry);
-        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
-        routing.set(new Routing(new RouteTable(config.routes()),
-                new UpstreamClient(config.routes(), transport, loops)));
+        this.loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        routing.set(routingFor(config.routes()));
+        this.reloader = configFile == null ? null
+                : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
                 new DrainSignal());
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
-        this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
+        AdminEndpoints.Builder endpoints = AdminEndpoints.builder()
                 .health()
                 .readiness(ReadinessCheck.always(Readiness.ready("store: memory")))
                 .metrics(registry)
-                .routes(() -> routing.get().table().configs())
-                .build());
+                .routes(() -> routing.get().table().configs());
+        if (reloader != null) {
+            endpoints.reload(() -> reloader.reloadAsync(ReloadTrigger.ADMIN));
+        }
+        this.admin = new AdminServer(config.admin(), transport, adminGroup, endpoints.build());
     }
 
-    /** Starts a gateway with its own metrics registry, JVM metrics included. */
+    /** A route table and the upstream pools for it; a reload builds a new pair. */
+    private Routing routingFor(List<RouteConfig> routes) {
+        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+    }
+
+    /** Starts a gateway with its own metrics registry, JVM metrics included; its routes cannot be reloaded. */
     public static Gateway start(GatewayConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a gateway whose route rules reload from {@code configFile} (the file {@code config} was loaded from)
+     * on {@code POST /admin/reload}, {@link #reloader()} and, if configured, a change to the file.
+     */
+    public static Gateway start(GatewayConfig config, Path configFile) throws InterruptedException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        Gateway g = new Gateway(config, registry);
+        Gateway g = new Gateway(config, configFile, registry);
         g.metrics.registerJvmMetrics();
         g.startListeners();
         return g;
@@ -78,6 +102,9 @@ public final class Gateway implements AutoCloseable {
         try {
             adminPort = admin.start();
             proxyPort = proxy.start();
+            if (reloader != null) {
+                reloader.start();
+            }
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
@@ -98,6 +125,11 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** @return the route reloader, or null when the gateway was started without a config file */
+    public RouteReloader reloader() {
+        return reloader;
+    }
+
     /**
      * Graceful stop: no new connections, in-flight exchanges finish within {@code grace}, then the
      * upstream pools, the admin listener and the event loops close.
@@ -110,6 +142,9 @@ public final class Gateway implements AutoCloseable {
         }
         stopped = true;
         boolean clean = proxy.stop(grace);
+        if (reloader != null) {
+            reloader.close(); // before the loops stop: no reload swaps pools in behind us, replaced pools close now
+        }
         routing.get().upstreams().close();
         admin.stop();
         Future<?> a = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
