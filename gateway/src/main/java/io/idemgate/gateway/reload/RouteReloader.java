@@ -67,6 +67,9 @@ public final class RouteReloader implements AutoCloseable {
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true);
+            // The thread may be created from the signal dispatcher, which has no context class loader;
+            // Typesafe Config finds reference.conf through it.
+            t.setContextClassLoader(RouteReloader.class.getClassLoader());
             return t;
         });
     }
