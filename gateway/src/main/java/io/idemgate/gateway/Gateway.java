@@ -5,7 +5,6 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.ReadinessCheck;
 import io.idemgate.gateway.config.GatewayConfig;
-import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
@@ -23,7 +22,6 @@ import io.netty.util.concurrent.Future;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -42,11 +40,10 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final AtomicReference<Routing> routing = new AtomicReference<>();
+    private final RouteReloader reloader; // null when started without a config file
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
-    private final int loops;
-    private final RouteReloader reloader; // null when started without a config file
     private int proxyPort;
     private int adminPort;
     private boolean stopped;
@@ -57,28 +54,23 @@ public final class Gateway implements AutoCloseable {
         this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
         this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
         this.metrics = new GatewayMetrics(registry);
-        this.loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
-        routing.set(routingFor(config.routes()));
-        this.reloader = configFile == null ? null
-                : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
+        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        routing.set(new Routing(new RouteTable(config.routes()),
+                new UpstreamClient(config.routes(), transport, loops)));
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
                 new DrainSignal());
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
-        AdminEndpoints.Builder endpoints = AdminEndpoints.builder()
+        // A reload builds a new route table and new pools, as above, and swaps them in as one Routing.
+        this.reloader = configFile == null ? null : new RouteReloader(configFile, config, routing,
+                routes -> new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops)), metrics);
+        this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
                 .readiness(ReadinessCheck.always(Readiness.ready("store: memory")))
                 .metrics(registry)
-                .routes(() -> routing.get().table().configs());
-        if (reloader != null) {
-            endpoints.reload(() -> reloader.reloadAsync(ReloadTrigger.ADMIN));
-        }
-        this.admin = new AdminServer(config.admin(), transport, adminGroup, endpoints.build());
-    }
-
-    /** A route table and the upstream pools for it; a reload builds a new pair. */
-    private Routing routingFor(List<RouteConfig> routes) {
-        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+                .routes(() -> routing.get().table().configs())
+                .reload(reloader == null ? null : () -> reloader.reloadAsync(ReloadTrigger.ADMIN))
+                .build());
     }
 
     /** Starts a gateway with its own metrics registry, JVM metrics included; its routes cannot be reloaded. */
@@ -113,6 +105,11 @@ public final class Gateway implements AutoCloseable {
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
     }
 
+    /** @return the route reloader, or null when the gateway was started without a config file */
+    public RouteReloader reloader() {
+        return reloader;
+    }
+
     public int proxyPort() {
         return proxyPort;
     }
@@ -123,11 +120,6 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayMetrics metrics() {
         return metrics;
-    }
-
-    /** @return the route reloader, or null when the gateway was started without a config file */
-    public RouteReloader reloader() {
-        return reloader;
     }
 
     /**

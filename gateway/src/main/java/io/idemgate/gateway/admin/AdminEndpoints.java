@@ -79,9 +79,12 @@ public final class AdminEndpoints {
             return route(HttpMethod.GET, "/admin/routes", new RoutesEndpoint(routes), false);
         }
 
-        /** {@code POST /admin/reload} (token required): {@code reload} starts a reload off the event loop. */
+        /**
+         * {@code POST /admin/reload} (token required): {@code reload} starts a reload off the event loop.
+         * Null mounts nothing: a gateway started without a config file has nothing to reload.
+         */
         public Builder reload(Supplier<CompletionStage<ReloadResult>> reload) {
-            return route(HttpMethod.POST, "/admin/reload", new ReloadEndpoint(reload), true);
+            return reload == null ? this : route(HttpMethod.POST, "/admin/reload", new ReloadEndpoint(reload), true);
         }
 
         public AdminEndpoints build() {
