@@ -5,6 +5,7 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.ReadinessCheck;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.Future;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -54,6 +56,8 @@ public final class Gateway implements AutoCloseable {
         this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
         this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
         this.metrics = new GatewayMetrics(registry);
+        this.reloader = configFile == null ? null
+                : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
@@ -61,15 +65,12 @@ public final class Gateway implements AutoCloseable {
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
                 new DrainSignal());
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
-        // A reload builds a new route table and new pools, as above, and swaps them in as one Routing.
-        this.reloader = configFile == null ? null : new RouteReloader(configFile, config, routing,
-                routes -> new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops)), metrics);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
                 .readiness(ReadinessCheck.always(Readiness.ready("store: memory")))
                 .metrics(registry)
-                .routes(() -> routing.get().table().configs())
                 .reload(reloader == null ? null : () -> reloader.reloadAsync(ReloadTrigger.ADMIN))
+                .routes(() -> routing.get().table().configs())
                 .build());
     }
 
@@ -105,11 +106,6 @@ public final class Gateway implements AutoCloseable {
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
     }
 
-    /** @return the route reloader, or null when the gateway was started without a config file */
-    public RouteReloader reloader() {
-        return reloader;
-    }
-
     public int proxyPort() {
         return proxyPort;
     }
@@ -120,6 +116,17 @@ public final class Gateway implements AutoCloseable {
 
     public GatewayMetrics metrics() {
         return metrics;
+    }
+
+    /** @return the route reloader, or null when the gateway was started without a config file */
+    public RouteReloader reloader() {
+        return reloader;
+    }
+
+    /** What a reload swaps in: a new route table and new upstream pools, built as the constructor builds them. */
+    private Routing routingFor(List<RouteConfig> routes) {
+        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
     }
 
     /**
