@@ -5,6 +5,7 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
@@ -12,6 +13,8 @@ import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.exchange.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.metrics.GatewayMetrics;
+import io.idemgate.gateway.reload.ReloadTrigger;
+import io.idemgate.gateway.reload.RouteReloader;
 import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -23,7 +26,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.Future;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -42,6 +47,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final AtomicReference<Routing> routing = new AtomicReference<>();
+    private final RouteReloader reloader; // null when started without a config file
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
@@ -50,12 +56,14 @@ public final class Gateway implements AutoCloseable {
     private int adminPort;
     private boolean stopped;
 
-    private Gateway(GatewayConfig config, PrometheusRegistry registry) {
+    private Gateway(GatewayConfig config, Path configFile, PrometheusRegistry registry) {
         this.config = config;
         this.transport = Transport.detect();
         this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
         this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
         this.metrics = new GatewayMetrics(registry);
+        this.reloader = configFile == null ? null
+                : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
@@ -69,16 +77,25 @@ public final class Gateway implements AutoCloseable {
                 .health()
                 .readiness(this::readiness)
                 .metrics(registry)
+                .reload(reloader == null ? null : () -> reloader.reloadAsync(ReloadTrigger.ADMIN))
                 .routes(() -> routing.get().table().configs())
                 .route(HttpMethod.GET, RecordsEndpoint.PATH, records::inspect, true)
                 .route(HttpMethod.DELETE, RecordsEndpoint.PATH, records::purge, true)
                 .build());
     }
 
-    /** Starts a gateway with its own metrics registry, JVM metrics included. */
+    /** Starts a gateway with its own metrics registry, JVM metrics included; its routes cannot be reloaded. */
     public static Gateway start(GatewayConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts a gateway whose route rules reload from {@code configFile} (the file {@code config} was loaded from)
+     * on {@code POST /admin/reload}, {@link #reloader()} and, if configured, a change to the file.
+     */
+    public static Gateway start(GatewayConfig config, Path configFile) throws InterruptedException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        Gateway g = new Gateway(config, registry);
+        Gateway g = new Gateway(config, configFile, registry);
         g.metrics.registerJvmMetrics();
         g.startListeners();
         return g;
@@ -88,6 +105,9 @@ public final class Gateway implements AutoCloseable {
         try {
             adminPort = admin.start();
             proxyPort = proxy.start();
+            if (reloader != null) {
+                reloader.start();
+            }
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
@@ -118,6 +138,17 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** @return the route reloader, or null when the gateway was started without a config file */
+    public RouteReloader reloader() {
+        return reloader;
+    }
+
+    /** What a reload swaps in: a new route table and new upstream pools, built as the constructor builds them. */
+    private Routing routingFor(List<RouteConfig> routes) {
+        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+    }
+
     /**
      * Graceful stop: no new connections, in-flight exchanges finish within {@code grace}, then the
      * upstream pools, the admin listener and the event loops close.
@@ -130,6 +161,9 @@ public final class Gateway implements AutoCloseable {
         }
         stopped = true;
         boolean clean = proxy.stop(grace);
+        if (reloader != null) {
+            reloader.close(); // before the loops stop: no reload swaps pools in behind us, replaced pools close now
+        }
         routing.get().upstreams().close();
         store.close();
         admin.stop();

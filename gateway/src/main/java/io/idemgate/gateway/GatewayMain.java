@@ -4,17 +4,21 @@ import io.idemgate.gateway.admin.RoutesJson;
 import io.idemgate.gateway.config.ConfigLoadException;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.reload.ReloadTrigger;
+import io.idemgate.gateway.reload.RouteReloader;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Command line entry: {@code [--config PATH] [--check-config]}. Loads and validates the config before
- * logging starts (so the log format comes from it), runs the gateway, and turns SIGTERM/SIGINT into a
- * graceful stop that exits 0.
+ * logging starts (so the log format comes from it), runs the gateway, turns SIGTERM/SIGINT into a
+ * graceful stop that exits 0, and SIGHUP into a reload of the route rules.
  */
 public final class GatewayMain {
 
@@ -71,12 +75,27 @@ public final class GatewayMain {
         }
         // Read by logback.xml; must be set before the first logger is created.
         System.setProperty("idemgate.log.format", config.logging().format().name().toLowerCase(Locale.ROOT));
-        Gateway gateway = Gateway.start(config);
+        Gateway gateway = Gateway.start(config, configPath);
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        handleHangup(gateway.reloader());
         stop.await();
         gateway.stop(config.server().shutdownGrace());
         return 0;
+    }
+
+    private static void handleHangup(RouteReloader reloader) {
+        try {
+            Signal.handle(new Signal("HUP"), reloadOnHangup(reloader));
+        } catch (IllegalArgumentException e) {
+            // No SIGHUP on this platform, or the JVM reserves it (-Xrs): the other reload triggers still work.
+            LoggerFactory.getLogger(GatewayMain.class).warn("SIGHUP cannot be handled here: {}", e.getMessage());
+        }
+    }
+
+    /** SIGHUP reloads the route rules. The handler only hands the reload to the reload thread and returns. */
+    static SignalHandler reloadOnHangup(RouteReloader reloader) {
+        return signal -> reloader.reloadAsync(ReloadTrigger.SIGNAL);
     }
 }

@@ -125,6 +125,18 @@ class GatewayProcessIT {
         assertThat(ko.output).contains("bad.conf").contains("urls");
     }
 
+    @Test
+    void sighupReloadsTheRoutesAndKeepsServing() throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.readString(log).contains("route rules reloaded: 1 route(s)"));
+        assertThat(Files.readString(log)).contains("(sighup)");
+        assertThat(gateway.isAlive()).isTrue();
+        assertThat(healthy()).isTrue();
+    }
+
     /** Last: it ends the shared process. */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.RouteConfig;
+import io.idemgate.gateway.reload.ReloadResult;
 import io.netty.handler.codec.http.HttpMethod;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collections;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /** The admin port's routing table: exact path, then method. Immutable once built. */
@@ -75,6 +77,14 @@ public final class AdminEndpoints {
         /** {@code GET /admin/routes}: the effective routes; the supplier is asked per request so reloads show. */
         public Builder routes(Supplier<List<RouteConfig>> routes) {
             return route(HttpMethod.GET, "/admin/routes", new RoutesEndpoint(routes), false);
+        }
+
+        /**
+         * {@code POST /admin/reload} (token required): {@code reload} starts a reload off the event loop.
+         * Null mounts nothing: a gateway started without a config file has nothing to reload.
+         */
+        public Builder reload(Supplier<CompletionStage<ReloadResult>> reload) {
+            return reload == null ? this : route(HttpMethod.POST, "/admin/reload", new ReloadEndpoint(reload), true);
         }
 
         public AdminEndpoints build() {

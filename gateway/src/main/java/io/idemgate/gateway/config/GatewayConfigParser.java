@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 
 /**
- * Builds {@link GatewayConfig} from the resolved tree: the listener, admin and logging sections here,
+ * Builds {@link GatewayConfig} from the resolved tree: the listener, admin, logging and reload sections here,
  * the store and routes in their own parsers. All sections are read before any problem is thrown.
  */
 final class GatewayConfigParser {
@@ -33,11 +33,12 @@ final class GatewayConfigParser {
         AdminConfig admin = admin(root.block("admin"));
         checkDistinctListeners(root, server, admin);
         LoggingConfig logging = logging(root.block("logging"));
+        ReloadConfig reload = new ReloadConfig(root.block("reload").bool("watch-file"));
         StoreConfig store = StoreConfigParser.parse(root.block("store"));
         var routes = new RouteConfigParser(root, reference.getConfig(ROOT + ".defaults")).parse();
 
         problems.throwIfAny(origin);
-        return new GatewayConfig(server, admin, store, logging, routes, origin);
+        return new GatewayConfig(server, admin, store, logging, reload, routes, origin);
     }
 
     private static ServerConfig server(ConfigReader r) {

@@ -22,6 +22,7 @@ public enum Problem {
     REQUEST_TOO_LARGE(413, "request-too-large", "Request body too large"),
     URI_TOO_LONG(414, "uri-too-long", "Request line too long"),
     EXPECTATION_FAILED(417, "expectation-failed", "Unsupported expectation"),
+    CONFIG_INVALID(422, "config-invalid", "Configuration rejected; the previous route rules stay in effect"),
     KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused with a different request"),
     HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
     UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Upstream unreachable"),

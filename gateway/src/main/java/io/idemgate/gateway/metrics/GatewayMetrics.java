@@ -45,6 +45,8 @@ public final class GatewayMetrics {
     private final Histogram storeOperation;
     private final Counter storeErrors;
     private final Counter rejected;
+    private final CounterDataPoint reloadSuccess;
+    private final CounterDataPoint reloadFailure;
 
     private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
     private final Map<String, DistributionDataPoint> storeOperations = new ConcurrentHashMap<>();
@@ -78,6 +80,12 @@ public final class GatewayMetrics {
         rejected = Counter.builder().name(REJECTED)
                 .help("Requests refused before any route was chosen")
                 .labelNames(LABEL_REASON).withoutExemplars().register(registry);
+        Counter reloads = Counter.builder().name(CONFIG_RELOADS)
+                .help("Route-rule reloads (admin endpoint, SIGHUP or file change), by result")
+                .labelNames(LABEL_RESULT).withoutExemplars().register(registry);
+        // Both series exist from the start, so an alert on failures sees 0 rather than no data.
+        reloadSuccess = reloads.labelValues("success");
+        reloadFailure = reloads.labelValues("failure");
         for (String reason : new String[] {REJECT_NO_ROUTE, REJECT_BAD_REQUEST, REJECT_URI_TOO_LONG,
                 REJECT_HEADERS_TOO_LARGE, REJECT_SHUTTING_DOWN}) {
             rejectedPoints.put(reason, rejected.labelValues(reason));
@@ -120,6 +128,11 @@ public final class GatewayMetrics {
             p = storeOperations.computeIfAbsent(key, k -> storeOperation.labelValues(op, result));
         }
         p.observe(RouteMetrics.seconds(nanos));
+    }
+
+    /** Counts one reload attempt: applied ({@code success}) or rejected with the old rules kept ({@code failure}). */
+    public void configReload(boolean success) {
+        (success ? reloadSuccess : reloadFailure).inc();
     }
 
     public void storeError(String op) {

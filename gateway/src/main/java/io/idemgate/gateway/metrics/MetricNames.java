@@ -17,6 +17,8 @@ public final class MetricNames {
     public static final String STORE_ERRORS = "idemgate_store_errors_total";
     /** Not in SPEC §5: requests refused before any route was chosen, so they have no {@code route} label. */
     public static final String REJECTED = "idemgate_rejected_requests_total";
+    /** Not in SPEC §5: route-rule reloads by result ({@code success} or {@code failure}). */
+    public static final String CONFIG_RELOADS = "idemgate_config_reloads_total";
 
     public static final String LABEL_ROUTE = "route";
     public static final String LABEL_OUTCOME = "outcome";

@@ -4,20 +4,32 @@ import io.idemgate.gateway.Gateway;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
 import java.net.URI;
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
  * A real gateway in this JVM, listening on ephemeral loopback ports, built from a HOCON snippet the
- * same way {@code GatewayMain} builds it from a file.
+ * same way {@code GatewayMain} builds it from a file. {@link #startFromFile} writes the snippet to a real
+ * file first, so the gateway can reload it after {@link #rewriteConfig}.
  */
 public final class GatewayFixture implements AutoCloseable {
 
+    private static final String LOOPBACK_LISTENERS = "\nidemgate.server { host = \"127.0.0.1\", port = 0 }\n"
+            + "idemgate.admin { host = \"127.0.0.1\", port = 0 }\n";
+
     private final Gateway gateway;
+    private final Path configFile; // null when started from a string
     private final HttpClient client;
 
-    private GatewayFixture(Gateway gateway) {
+    private GatewayFixture(Gateway gateway, Path configFile) {
         this.gateway = gateway;
+        this.configFile = configFile;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -26,10 +38,48 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** @param hocon the config; listeners are forced to 127.0.0.1 and port 0 */
     public static GatewayFixture start(String hocon) throws InterruptedException {
-        String full = hocon + "\nidemgate.server { host = \"127.0.0.1\", port = 0 }\n"
-                + "idemgate.admin { host = \"127.0.0.1\", port = 0 }\n";
-        GatewayConfig config = ConfigLoader.parse(full, "test config");
-        return new GatewayFixture(Gateway.start(config));
+        GatewayConfig config = ConfigLoader.parse(hocon + LOOPBACK_LISTENERS, "test config");
+        return new GatewayFixture(Gateway.start(config), null);
+    }
+
+    /**
+     * Writes the config to {@code dir/gateway.conf} and starts from that file, as {@code GatewayMain} does,
+     * so the routes can be reloaded from it.
+     *
+     * @param hocon the config; listeners are forced to 127.0.0.1 and port 0
+     */
+    public static GatewayFixture startFromFile(Path dir, String hocon) throws IOException, InterruptedException {
+        Path file = dir.resolve("gateway.conf");
+        Files.writeString(file, hocon + LOOPBACK_LISTENERS);
+        return new GatewayFixture(Gateway.start(ConfigLoader.load(file), file), file);
+    }
+
+    /**
+     * Replaces the config file the way editors and deploy tools do: a temporary file renamed over it.
+     * The listeners stay forced to loopback and port 0, as in {@link #startFromFile}.
+     */
+    public void rewriteConfig(String hocon) throws IOException {
+        if (configFile == null) {
+            throw new IllegalStateException("started from a string; use startFromFile");
+        }
+        Path tmp = Files.createTempFile(configFile.getParent(), ".gateway", ".tmp");
+        Files.writeString(tmp, hocon + LOOPBACK_LISTENERS);
+        Files.move(tmp, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** {@code POST /admin/reload}, with {@code Authorization: Bearer <token>} unless the token is null. */
+    public HttpResponse<String> postReload(String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(adminUri("/admin/reload"))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A single route {@code name} matching every path and forwarding to {@code upstreamUrl}. */
