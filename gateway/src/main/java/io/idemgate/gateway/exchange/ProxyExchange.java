@@ -1,6 +1,7 @@
 package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.HopByHopHeaders;
+import io.idemgate.gateway.http.MessageFraming;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
 import io.idemgate.gateway.metrics.GatewayMetrics;
@@ -249,20 +250,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
 
     private void prepareUpstreamRequest() {
-        HttpHeaders h = request.headers();
-        HopByHopHeaders.strip(h);
-        h.remove(HttpHeaderNames.EXPECT);
-        if (requestChunked) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        if (line.absoluteForm()) {
-            h.set(HttpHeaderNames.HOST, line.host()); // RFC 9112 §3.2.2: the target's authority wins
-        } else if (!h.contains(HttpHeaderNames.HOST)) {
-            h.set(HttpHeaderNames.HOST, upstream.authority());
-        }
-        services.forwarded().applyToRequest(h, ctx.channel().remoteAddress(), "http");
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        request.setUri(line.uri());
+        HopByHopHeaders.strip(request.headers());
+        MessageFraming.forUpstream(request, line.uri(), requestChunked,
+                line.absoluteForm() ? line.host() : null, upstream.authority());
+        services.forwarded().applyToRequest(request.headers(), ctx.channel().remoteAddress(), "http");
     }
 
     private void writeBody(HttpContent content) {
@@ -396,21 +387,9 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             tap.onResponseHead(status, h);
         }
         services.forwarded().applyToResponse(h);
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
         boolean bodyless = line.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
-        closeAfterResponse = !clientKeepAlive || services.drain().draining() || receiver.closing();
-        if (!bodyless && !hasLength) {
-            if (clientHttp11) {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            } else {
-                closeAfterResponse = true; // an HTTP/1.0 client learns the end of the body from the close
-            }
-        }
-        if (closeAfterResponse) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (!clientHttp11) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
+        closeAfterResponse = MessageFraming.forClient(response, hasLength, bodyless, clientHttp11,
+                !clientKeepAlive || services.drain().draining() || receiver.closing());
         state = State.STREAMING_RESPONSE;
         if (!clientGone) {
             ctx.write(response, ctx.voidPromise());
