@@ -20,6 +20,8 @@ import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The idempotent front half of an exchange: reads the key, aggregates the body (bounded by
@@ -93,7 +96,11 @@ final class IdempotentExchange implements Exchange {
         }
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > config.maxRequestBody()) {
-            tooLarge();
+            if (shadow()) {
+                passThrough(Outcome.PASSTHROUGH); // shadow enforces nothing: too large to fingerprint, so not counted
+            } else {
+                tooLarge();
+            }
             return;
         }
         if (HttpUtil.is100ContinueExpected(request)) {
@@ -106,6 +113,10 @@ final class IdempotentExchange implements Exchange {
 
     /** @return true to go on; false if the exchange was answered (400) or passed through */
     private boolean acceptKey(KeyResult key) {
+        if (shadow() && !(key instanceof KeyResult.Present)) {
+            passThroughAggregated(null);
+            return false;
+        }
         if (key instanceof KeyResult.Invalid invalid) {
             refuse(IdempotencyAnswers.invalidKey(ctx.alloc(), config.key().header(), invalid.reason()), Outcome.INVALID_KEY, false);
             return false;
@@ -136,6 +147,10 @@ final class IdempotentExchange implements Exchange {
             return;
         }
         if ((long) body.readableBytes() + content.content().readableBytes() > config.maxRequestBody()) {
+            if (shadow()) {
+                passThroughAggregated(content);
+                return;
+            }
             content.release();
             tooLarge();
             return;
@@ -379,6 +394,37 @@ final class IdempotentExchange implements Exchange {
         } else {
             b.release();
         }
+    }
+
+    /**
+     * Shadow mode gives up on a request it cannot fingerprint (no valid key, body over the limit): what
+     * was aggregated so far goes first, {@code next} after it, and the rest streams as usual.
+     */
+    private void passThroughAggregated(HttpContent next) {
+        if (continueSent) {
+            request.headers().remove(HttpHeaderNames.EXPECT);
+        }
+        ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, null, Outcome.PASSTHROUGH);
+        CompositeByteBuf b = body;
+        body = null;
+        state = State.DONE;
+        if (!receiver.handOver(this, exchange)) {
+            ReferenceCountUtil.release(b);
+            ReferenceCountUtil.release(next);
+            return;
+        }
+        exchange.start(group);
+        if (b != null) {
+            exchange.onRequestContent(requestComplete && next == null
+                    ? new DefaultLastHttpContent(b) : new DefaultHttpContent(b));
+        }
+        if (next != null) {
+            exchange.onRequestContent(next);
+        }
+    }
+
+    private boolean shadow() {
+        return config.mode() == Mode.SHADOW;
     }
 
     /** Before any body was read: the rest streams as usual. */

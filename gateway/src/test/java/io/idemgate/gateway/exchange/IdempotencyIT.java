@@ -45,7 +45,7 @@ class IdempotencyIT {
                   idempotency { wait-timeout = 200ms } }
                 { name = strictpay, match.path = "/strict/**", upstream.urls = ["%1$s"], upstream.response-timeout = 500ms,
                   idempotency { outcome-unknown = reject, fence-header = "Idempotency-Fence" } }
-                { name = shadow, match.path = "/shadow/**", upstream.urls = ["%1$s"], idempotency.mode = shadow }
+                { name = shadow, match.path = "/shadow/**", upstream.urls = ["%1$s"], idempotency { mode = shadow, max-request-body = 1k } }
                 { name = doubleclick, match.path = "/form/**", upstream.urls = ["%1$s"], idempotency.mode = fingerprint }
                 { name = webhook, match.path = "/hooks/**", upstream.urls = ["%1$s"],
                   idempotency.key { json-pointer = "/event/id" } }
@@ -411,6 +411,24 @@ class IdempotencyIT {
         assertThat(upstream.requestCount()).isEqualTo(2);
         assertThat(metric("shadow_first")).isEqualTo(firsts + 1);
         assertThat(metric("shadow_duplicate")).isEqualTo(dups + 1);
+    }
+
+    @Test
+    void shadowModeNeverRefusesARequestItCannotRecord() throws Exception {
+        HttpResponse<String> invalidKey = post("/shadow/orders", "{}", "Idempotency-Key", "\"unterminated");
+        assertThat(invalidKey.statusCode()).isEqualTo(201);
+        String big = "{\"pad\":\"" + "z".repeat(5000) + "\"}";
+        HttpResponse<String> tooBig = postWithKey("/shadow/orders", big);
+        assertThat(tooBig.statusCode()).isEqualTo(201);
+        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(upstream.requests().get(1).bodyLength()).isEqualTo(big.length());
+        // Chunked, so the limit is only found while aggregating: what was read goes on first.
+        HttpResponse<String> chunked = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/shadow/orders"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .header("Idempotency-Key", key + "-chunked").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(201);
+        assertThat(upstream.requests().get(2).bodyAsString()).isEqualTo(big);
     }
 
     @Test
