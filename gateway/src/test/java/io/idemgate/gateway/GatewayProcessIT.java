@@ -89,8 +89,7 @@ class GatewayProcessIT {
 
     @Test
     void streams64MiBUploadThroughASmallHeap() throws Exception {
-        upstream.handle(Behaviour.respond(201, java.util.Map.of(), "stored"));
-        upstream.clearRequests();
+        upstream.reset(Behaviour.respond(201, java.util.Map.of(), "stored"));
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/upload"))
                 .POST(HttpRequest.BodyPublishers.fromPublisher(
                         HttpRequest.BodyPublishers.ofInputStream(() -> DeterministicBytes.stream(BIG)), BIG))
@@ -141,8 +140,7 @@ class GatewayProcessIT {
     @Test
     @Order(Integer.MAX_VALUE)
     void sigtermLetsTheInFlightRequestFinishThenExitsZero() throws Exception {
-        upstream.handle(Behaviour.delay(Duration.ofMillis(1500), Behaviour.echo()));
-        upstream.clearRequests();
+        upstream.reset(Behaviour.delay(Duration.ofMillis(1500), Behaviour.echo()));
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(uri("/slow"))
                 .POST(HttpRequest.BodyPublishers.ofString("finish me")).build(), HttpResponse.BodyHandlers.ofString());
         upstream.awaitRequests(1, Duration.ofSeconds(10));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.GatewayFixture;
+import io.idemgate.gateway.testsupport.ProxyTestBed;
 import io.idemgate.gateway.testsupport.TestJson;
-import io.idemgate.gateway.testsupport.TestUpstream;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,18 +28,17 @@ class AdminRecordsIT {
 
     private static final String TOKEN = "t0ken";
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static TestUpstream upstream;
-    private static GatewayFixture gateway;
+    @AutoClose
+    private static ProxyTestBed bed;
     private static int keySeq;
     private String key;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = TestUpstream.start();
-        gateway = GatewayFixture.start(config(TOKEN));
+        bed = ProxyTestBed.start(url -> config(url, TOKEN));
     }
 
-    private static String config(String token) {
+    private static String config(String upstreamUrl, String token) {
         return """
                 idemgate.admin.token = "%2$s"
                 idemgate.routes = [
@@ -47,24 +46,13 @@ class AdminRecordsIT {
                   { name = strict, match.path = "/strict/**", upstream.urls = ["%1$s"], upstream.response-timeout = 300ms,
                     idempotency.outcome-unknown = reject }
                 ]
-                """.formatted(upstream.url(), token);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+                """.formatted(upstreamUrl, token);
     }
 
     @BeforeEach
     void freshKeyAndUpstream() {
         key = "rec-" + (++keySeq) + "-" + System.nanoTime();
-        upstream.handle(Behaviour.created());
-        upstream.clearRequests();
+        bed.upstream().reset(Behaviour.created());
     }
 
     // ---- inspecting
@@ -97,7 +85,7 @@ class AdminRecordsIT {
     @Test
     void aBodyThatIsNotUtf8IsShownAsBase64() throws Exception {
         byte[] binary = {(byte) 0xff, 0x00, (byte) 0xc3, 0x28};
-        upstream.handle(Behaviour.respond(201, Map.of("Content-Type", "application/octet-stream"), binary));
+        bed.upstream().handle(Behaviour.respond(201, Map.of("Content-Type", "application/octet-stream"), binary));
         post("/pay/blobs");
         Map<String, Object> record = TestJson.object(admin("GET", "route=pay&key=" + key + "&body=true", TOKEN).body());
         assertThat(record).containsEntry("body_encoding", "base64")
@@ -117,9 +105,9 @@ class AdminRecordsIT {
 
     @Test
     void anOutcomeUnknownRecordShowsItsStateAndAPurgeLetsTheRetryExecute() throws Exception {
-        upstream.handle(Behaviour.never());
+        bed.upstream().handle(Behaviour.never());
         assertThat(post("/strict/charge").statusCode()).isEqualTo(504);
-        upstream.handle(Behaviour.created());
+        bed.upstream().handle(Behaviour.created());
         assertThat(post("/strict/charge").statusCode()).isEqualTo(409);
 
         Map<String, Object> record = TestJson.object(admin("GET", "route=strict&key=" + key, TOKEN).body());
@@ -128,7 +116,7 @@ class AdminRecordsIT {
 
         assertThat(admin("DELETE", "route=strict&key=" + key, TOKEN).statusCode()).isEqualTo(200);
         assertThat(post("/strict/charge").statusCode()).isEqualTo(201);
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
     }
 
     // ---- purging
@@ -146,7 +134,7 @@ class AdminRecordsIT {
         assertThat(retry.statusCode()).isEqualTo(201);
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
         assertThat(retry.body()).isNotEqualTo(first.body());
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
     }
 
     @Test
@@ -174,7 +162,7 @@ class AdminRecordsIT {
 
     @Test
     void withNoTokenConfiguredTheEndpointsAnswer403() throws Exception {
-        try (GatewayFixture open = GatewayFixture.start(config(""))) {
+        try (GatewayFixture open = GatewayFixture.start(config(bed.upstream().url(), ""))) {
             for (String method : List.of("GET", "DELETE")) {
                 HttpResponse<String> r = send(open, method, "route=pay&key=any", "anything");
                 assertThat(r.statusCode()).isEqualTo(403);
@@ -213,14 +201,14 @@ class AdminRecordsIT {
     private HttpResponse<String> post(String path, String... headers) throws Exception {
         List<String> h = new ArrayList<>(List.of("Idempotency-Key", key, "Content-Type", "application/json"));
         h.addAll(List.of(headers));
-        HttpRequest request = HttpRequest.newBuilder(gateway.uri(path)).timeout(WAIT)
+        HttpRequest request = HttpRequest.newBuilder(bed.gateway().uri(path)).timeout(WAIT)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"tea\"}")).headers(h.toArray(String[]::new))
                 .build();
-        return gateway.client().send(request, HttpResponse.BodyHandlers.ofString());
+        return bed.gateway().client().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> admin(String method, String query, String token) throws Exception {
-        return send(gateway, method, query, token);
+        return send(bed.gateway(), method, query, token);
     }
 
     private static HttpResponse<String> send(GatewayFixture g, String method, String query, String token)

@@ -2,13 +2,12 @@ package io.idemgate.gateway.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.GatewayFixture;
+import io.idemgate.gateway.testsupport.ProxyTestBed;
 import io.idemgate.gateway.testsupport.RawHttpClient;
-import io.idemgate.gateway.testsupport.TestUpstream;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,39 +17,27 @@ import org.junit.jupiter.api.Test;
  */
 class BadInputIT {
 
-    private static TestUpstream upstream;
-    private static GatewayFixture gateway;
+    @AutoClose
+    private static ProxyTestBed bed;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = TestUpstream.start();
-        upstream.handle(Behaviour.echo());
-        gateway = GatewayFixture.start(GatewayFixture.oneRoute("echo", upstream.url(), "")
+        bed = ProxyTestBed.start(url -> GatewayFixture.oneRoute("echo", url, "")
                 + "idemgate.server { max-header-size = 4k, max-initial-line-length = 1k, idle-timeout = 500ms }\n");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     @AfterEach
     void nextConnectionIsServedAndNothingReachedTheUpstream() throws Exception {
-        assertThat(upstream.requests()).isEmpty();
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        assertThat(bed.upstream().requests()).isEmpty();
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /fine HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok");
             assertThat(raw.readResponse(Duration.ofSeconds(5)).bodyAsString()).isEqualTo("ok");
         }
-        upstream.clearRequests();
+        bed.upstream().clearRequests();
     }
 
     private RawHttpClient.RawResponse refuse(String raw) throws Exception {
-        try (RawHttpClient c = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient c = RawHttpClient.connect(bed.gateway().port())) {
             c.send(raw);
             RawHttpClient.RawResponse r = c.readResponse(Duration.ofSeconds(5));
             assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
@@ -111,7 +98,7 @@ class BadInputIT {
 
     @Test
     void idleClientConnectionIsClosed() throws Exception {
-        try (RawHttpClient c = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient c = RawHttpClient.connect(bed.gateway().port())) {
             assertThat(c.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
         }
     }

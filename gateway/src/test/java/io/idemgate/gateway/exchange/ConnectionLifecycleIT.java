@@ -7,10 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.DeterministicBytes;
 import io.idemgate.gateway.testsupport.GatewayFixture;
-import io.idemgate.gateway.testsupport.PrometheusText;
+import io.idemgate.gateway.testsupport.ProxyTestBed;
 import io.idemgate.gateway.testsupport.RawHttpClient;
 import io.idemgate.gateway.testsupport.ReceivedRequest;
-import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpRequest;
@@ -20,8 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,24 +33,12 @@ class ConnectionLifecycleIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String ONE_LOOP = "idemgate.server.io-threads = 1\n";
 
-    private TestUpstream upstream;
-    private GatewayFixture gateway;
+    @AutoClose
+    private ProxyTestBed bed;
 
-    @BeforeEach
-    void startUpstream() {
-        upstream = TestUpstream.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
-
+    /** Starts this test's upstream and a gateway with one route to it. */
     private void startGateway(String upstreamExtras) throws InterruptedException {
-        gateway = GatewayFixture.start(ONE_LOOP + GatewayFixture.oneRoute("life", upstream.url(), upstreamExtras));
+        bed = ProxyTestBed.start(url -> ONE_LOOP + GatewayFixture.oneRoute("life", url, upstreamExtras));
     }
 
     @Test
@@ -61,7 +47,7 @@ class ConnectionLifecycleIT {
         leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n",
                 DeterministicBytes.bytes(10_000));
 
-        ReceivedRequest abandoned = upstream.awaitRequests(1, WAIT).get(0);
+        ReceivedRequest abandoned = bed.upstream().awaitRequests(1, WAIT).get(0);
         assertThat(abandoned.complete()).as("the upstream saw the request cut short, not completed").isFalse();
         assertThat(abandoned.bodyLength()).isLessThan(100_000);
         awaitNothingInFlight();
@@ -74,7 +60,7 @@ class ConnectionLifecycleIT {
         leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
                 "5\r\nhello\r\n6\r\n wor".getBytes(StandardCharsets.ISO_8859_1));
 
-        ReceivedRequest abandoned = upstream.awaitRequests(1, WAIT).get(0);
+        ReceivedRequest abandoned = bed.upstream().awaitRequests(1, WAIT).get(0);
         assertThat(abandoned.complete()).as("the upstream saw the request cut short, not completed").isFalse();
         awaitNothingInFlight();
         assertTheNextRequestIsProxiedWhole();
@@ -83,11 +69,11 @@ class ConnectionLifecycleIT {
     /** Sends a head and part of its body, waits until the upstream has the head, then closes the socket. */
     private void leaveMidUpload(String head, byte[] partOfBody) throws Exception {
         CountDownLatch headArrived = new CountDownLatch(1);
-        upstream.handle(exchange -> {
+        bed.upstream().handle(exchange -> {
             headArrived.countDown();
             return Behaviour.echo().begin(exchange);
         });
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send(head);
             raw.send(partOfBody);
             assertThat(headArrived.await(5, TimeUnit.SECONDS)).as("request head reached the upstream").isTrue();
@@ -98,8 +84,8 @@ class ConnectionLifecycleIT {
     void clientLeavingMidDownloadStopsTheStreamAndTheNextRequestWorks() throws Exception {
         startGateway("");
         long size = 20L * 1024 * 1024;
-        upstream.handle(Behaviour.download(size));
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.download(size));
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("GET /download HTTP/1.1\r\nHost: a\r\n\r\n");
             RawHttpClient.RawResponse head = raw.readHeadResponse(WAIT);
             assertThat(head.status()).isEqualTo(200);
@@ -107,20 +93,19 @@ class ConnectionLifecycleIT {
         }
 
         awaitNothingInFlight();
-        upstream.handle(Behaviour.echo());
-        upstream.clearRequests();
+        bed.upstream().reset(Behaviour.echo());
         assertTheNextRequestIsProxiedWhole();
     }
 
     @Test
     void secondRequestGets503UpstreamBusyWhileTheOnlyConnectionIsHeld() throws Exception {
         startGateway(", max-connections = 1, max-pending-acquires = 0");
-        upstream.handle(Behaviour.never());
-        try (RawHttpClient holder = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.never());
+        try (RawHttpClient holder = RawHttpClient.connect(bed.gateway().port())) {
             holder.send("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n");
-            upstream.awaitRequests(1, WAIT);
+            bed.upstream().awaitRequests(1, WAIT);
 
-            try (RawHttpClient second = RawHttpClient.connect(gateway.port())) {
+            try (RawHttpClient second = RawHttpClient.connect(bed.gateway().port())) {
                 second.send("GET /second HTTP/1.1\r\nHost: a\r\n\r\n");
                 RawHttpClient.RawResponse r = second.readResponse(WAIT);
                 assertThat(r.status()).isEqualTo(503);
@@ -128,11 +113,10 @@ class ConnectionLifecycleIT {
                 assertThat(r.bodyAsString()).contains("\"type\":\"urn:idemgate:problem:upstream-busy\"");
             }
         }
-        assertThat(upstream.requests()).extracting(ReceivedRequest::uri).containsExactly("/hold");
+        assertThat(bed.upstream().requests()).extracting(ReceivedRequest::uri).containsExactly("/hold");
 
         // The holder left, its connection was closed, and the limit has room again.
-        upstream.handle(Behaviour.echo());
-        upstream.clearRequests();
+        bed.upstream().reset(Behaviour.echo());
         awaitNothingInFlight();
         assertTheNextRequestIsProxiedWhole();
     }
@@ -140,12 +124,12 @@ class ConnectionLifecycleIT {
     @Test
     void secondRequestWaitsInTheQueueAndUsesTheConnectionWhenItIsFree() throws Exception {
         startGateway(", max-connections = 1, max-pending-acquires = 1");
-        upstream.handle(Behaviour.delay(Duration.ofMillis(300), Behaviour.echo()));
-        int connectionsBefore = upstream.connectionsAccepted();
-        try (RawHttpClient first = RawHttpClient.connect(gateway.port());
-             RawHttpClient second = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.delay(Duration.ofMillis(300), Behaviour.echo()));
+        int connectionsBefore = bed.upstream().connectionsAccepted();
+        try (RawHttpClient first = RawHttpClient.connect(bed.gateway().port());
+             RawHttpClient second = RawHttpClient.connect(bed.gateway().port())) {
             first.send("POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nfirst");
-            upstream.awaitRequests(1, WAIT);
+            bed.upstream().awaitRequests(1, WAIT);
             second.send("POST /second HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nsecond");
 
             RawHttpClient.RawResponse r1 = first.readResponse(WAIT);
@@ -155,20 +139,21 @@ class ConnectionLifecycleIT {
             assertThat(r2.status()).isEqualTo(200);
             assertThat(r2.bodyAsString()).isEqualTo("second");
         }
-        assertThat(upstream.requests()).extracting(ReceivedRequest::uri).containsExactly("/first", "/second");
-        assertThat(upstream.connectionsAccepted() - connectionsBefore)
+        assertThat(bed.upstream().requests()).extracting(ReceivedRequest::uri).containsExactly("/first", "/second");
+        assertThat(bed.upstream().connectionsAccepted() - connectionsBefore)
                 .as("both requests went over the one allowed connection").isEqualTo(1);
     }
 
     @Test
     void gracefulStopLetsTheInFlightRequestFinishAndRefusesNewConnections() throws Exception {
         startGateway("");
-        upstream.handle(Behaviour.delay(Duration.ofMillis(1000), Behaviour.echo()));
-        int port = gateway.port();
-        CompletableFuture<HttpResponse<String>> inFlight = gateway.client().sendAsync(
-                HttpRequest.newBuilder(gateway.uri("/slow")).POST(HttpRequest.BodyPublishers.ofString("finish me")).build(),
+        bed.upstream().handle(Behaviour.delay(Duration.ofMillis(1000), Behaviour.echo()));
+        int port = bed.gateway().port();
+        CompletableFuture<HttpResponse<String>> inFlight = bed.gateway().client().sendAsync(
+                HttpRequest.newBuilder(bed.gateway().uri("/slow"))
+                        .POST(HttpRequest.BodyPublishers.ofString("finish me")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        upstream.awaitRequests(1, WAIT);
+        bed.upstream().awaitRequests(1, WAIT);
 
         CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopGateway(Duration.ofSeconds(10)));
         await().atMost(WAIT).until(() -> refusesConnections(port));
@@ -183,7 +168,7 @@ class ConnectionLifecycleIT {
 
     private boolean stopGateway(Duration grace) {
         try {
-            return gateway.gateway().stop(grace);
+            return bed.gateway().gateway().stop(grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -201,26 +186,19 @@ class ConnectionLifecycleIT {
     /** The in-flight gauge of the route returns to zero: the gateway closed the books on every exchange. */
     private void awaitNothingInFlight() {
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(scrape().value("idemgate_inflight_requests", "route", "life")).isZero());
-    }
-
-    private PrometheusText scrape() throws Exception {
-        HttpResponse<String> r = gateway.client().send(HttpRequest.newBuilder(gateway.adminUri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return PrometheusText.of(r.body());
+                assertThat(bed.gateway().scrapeMetrics().value("idemgate_inflight_requests", "route", "life")).isZero());
     }
 
     private void assertTheNextRequestIsProxiedWhole() throws Exception {
         byte[] body = DeterministicBytes.bytes(50_000);
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /next HTTP/1.1\r\nHost: a\r\nContent-Length: " + body.length + "\r\n\r\n");
             raw.send(body);
             RawHttpClient.RawResponse r = raw.readResponse(WAIT);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo(body);
         }
-        ReceivedRequest next = upstream.requests().get(upstream.requests().size() - 1);
+        ReceivedRequest next = bed.upstream().requests().get(bed.upstream().requests().size() - 1);
         assertThat(next.uri()).isEqualTo("/next");
         assertThat(next.complete()).isTrue();
         assertThat(next.bodyLength()).isEqualTo(body.length);

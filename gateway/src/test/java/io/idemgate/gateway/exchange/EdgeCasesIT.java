@@ -6,6 +6,7 @@ import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.DeterministicBytes;
 import io.idemgate.gateway.testsupport.GatewayFixture;
 import io.idemgate.gateway.testsupport.PrometheusText;
+import io.idemgate.gateway.testsupport.ProxyTestBed;
 import io.idemgate.gateway.testsupport.RawHttpClient;
 import io.idemgate.gateway.testsupport.ReceivedRequest;
 import io.idemgate.gateway.testsupport.TestUpstream;
@@ -20,7 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,54 +35,44 @@ class EdgeCasesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static TestUpstream upstream;
-    private static GatewayFixture gateway;
+    @AutoClose
+    private static ProxyTestBed bed;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = TestUpstream.start();
-        gateway = GatewayFixture.start("idemgate.routes = [ { name = edge, match { path = \"/api/**\" }, "
-                + "upstream { urls = [\"" + upstream.url() + "\"] }, idempotency { mode = off } } ]\n");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        bed = ProxyTestBed.start(url -> "idemgate.routes = [ { name = edge, match { path = \"/api/**\" }, "
+                + "upstream { urls = [\"" + url + "\"] }, idempotency { mode = off } } ]\n");
     }
 
     @BeforeEach
     void reset() {
-        upstream.handle(Behaviour.echo());
-        upstream.clearRequests();
+        bed.upstream().reset(Behaviour.echo());
     }
 
     @Test
     void absoluteFormTargetReachesTheUpstreamInOriginForm() throws Exception {
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("GET http://example.com/api/path HTTP/1.1\r\nHost: example.com\r\n\r\n");
             assertThat(raw.readResponse(WAIT).status()).isEqualTo(200);
             raw.send("GET http://example.com/api/search?q=a%20b HTTP/1.1\r\nHost: other.example\r\n\r\n");
             assertThat(raw.readResponse(WAIT).status()).isEqualTo(200);
         }
-        assertThat(upstream.requests()).extracting(ReceivedRequest::uri).containsExactly("/api/path", "/api/search?q=a%20b");
+        assertThat(bed.upstream().requests()).extracting(ReceivedRequest::uri)
+                .containsExactly("/api/path", "/api/search?q=a%20b");
         // RFC 9112 §3.2.2: with an absolute-form target, Host is the target's authority, whatever was sent.
-        assertThat(upstream.requests()).extracting(r -> r.header("Host")).containsExactly("example.com", "example.com");
+        assertThat(bed.upstream().requests()).extracting(r -> r.header("Host"))
+                .containsExactly("example.com", "example.com");
     }
 
     @Test
     void largeChunkedUploadOfUnknownLengthArrivesIntact() throws Exception {
         long size = 5L * 1024 * 1024;
-        upstream.handle(Behaviour.respond(201, "stored"));
-        HttpResponse<String> r = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/api/upload"))
+        bed.upstream().handle(Behaviour.respond(201, "stored"));
+        HttpResponse<String> r = bed.gateway().client().send(HttpRequest.newBuilder(bed.gateway().uri("/api/upload"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> DeterministicBytes.stream(size)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(201);
-        ReceivedRequest received = upstream.requests().get(0);
+        ReceivedRequest received = bed.upstream().requests().get(0);
         assertThat(received.header("Transfer-Encoding")).isEqualTo("chunked");
         assertThat(received.complete()).isTrue();
         assertThat(received.bodyLength()).isEqualTo(size);
@@ -90,12 +81,12 @@ class EdgeCasesIT {
 
     @Test
     void malformedChunkMidUploadIsNotForwardedAsTheEndOfTheRequest() throws Exception {
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /api/chunks HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\nnot-a-size\r\n");
             RawHttpClient.RawResponse r = raw.readResponse(WAIT);
             // The body broke off: the upstream must not be handed a request that looks complete.
-            assertThat(upstream.requests()).as("requests the upstream received as complete")
+            assertThat(bed.upstream().requests()).as("requests the upstream received as complete")
                     .noneMatch(ReceivedRequest::complete);
             assertThat(r.status()).isEqualTo(400);
             assertThat(raw.isClosedByPeer(WAIT)).isTrue();
@@ -104,8 +95,8 @@ class EdgeCasesIT {
 
     @Test
     void upstreamResponseEndedByCloseIsReChunkedForAnHttp11Client() throws Exception {
-        upstream.handle(http10ResponseEndedByClose("read until the end"));
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(http10ResponseEndedByClose("read until the end"));
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("GET /api/old HTTP/1.1\r\nHost: a\r\n\r\n");
             RawHttpClient.RawResponse r = raw.readResponse(WAIT);
             assertThat(r.status()).isEqualTo(200);
@@ -113,7 +104,7 @@ class EdgeCasesIT {
             assertThat(r.bodyAsString()).isEqualTo("read until the end");
 
             // The framing was the gateway's own, so the client connection is still in step.
-            upstream.handle(Behaviour.echo());
+            bed.upstream().handle(Behaviour.echo());
             raw.send("POST /api/again HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nagain");
             assertThat(raw.readResponse(WAIT).bodyAsString()).isEqualTo("again");
         }
@@ -121,8 +112,8 @@ class EdgeCasesIT {
 
     @Test
     void upstreamResponseEndedByCloseIsEndedByCloseForAnHttp10Client() throws Exception {
-        upstream.handle(http10ResponseEndedByClose("read until the end"));
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(http10ResponseEndedByClose("read until the end"));
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("GET /api/old HTTP/1.0\r\n\r\n");
             RawHttpClient.RawResponse r = raw.readResponse(WAIT);
             assertThat(r.status()).isEqualTo(200);
@@ -136,14 +127,14 @@ class EdgeCasesIT {
     void requestsAreSpreadRoundRobinOverTheUpstreamUrls() throws Exception {
         try (TestUpstream other = TestUpstream.start();
              GatewayFixture two = GatewayFixture.start("idemgate.routes = [ { name = pair, match { path = \"/**\" }, "
-                     + "upstream { urls = [\"" + upstream.url() + "\", \"" + other.url() + "\"] }, "
+                     + "upstream { urls = [\"" + bed.upstream().url() + "\", \"" + other.url() + "\"] }, "
                      + "idempotency { mode = off } } ]\n");
              RawHttpClient raw = RawHttpClient.connect(two.port())) {
             for (int i = 0; i < 10; i++) {
                 raw.send("GET /rr/" + i + " HTTP/1.1\r\nHost: a\r\n\r\n");
                 assertThat(raw.readResponse(WAIT).status()).isEqualTo(200);
             }
-            assertThat(upstream.requestCount()).isEqualTo(5);
+            assertThat(bed.upstream().requestCount()).isEqualTo(5);
             assertThat(other.requestCount()).isEqualTo(5);
         }
     }
@@ -151,33 +142,23 @@ class EdgeCasesIT {
     @Test
     void adminPortListsTheRouteAndCountsWhatHappened() throws Exception {
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> r = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/api/counted")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = bed.gateway().get(bed.gateway().uri("/api/counted"));
             assertThat(r.statusCode()).isEqualTo(200);
         }
-        HttpResponse<String> noRoute = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/elsewhere")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noRoute = bed.gateway().get(bed.gateway().uri("/elsewhere"));
         assertThat(noRoute.statusCode()).isEqualTo(404);
 
-        HttpResponse<String> routes = gateway.client().send(HttpRequest.newBuilder(gateway.adminUri("/admin/routes")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> routes = bed.gateway().get(bed.gateway().adminUri("/admin/routes"));
         assertThat(routes.statusCode()).isEqualTo(200);
-        assertThat(routes.body()).contains("\"name\" : \"edge\"").contains("/api/**").contains(upstream.url());
+        assertThat(routes.body()).contains("\"name\" : \"edge\"").contains("/api/**").contains(bed.upstream().url());
 
-        PrometheusText metrics = scrapeMetrics();
+        PrometheusText metrics = bed.gateway().scrapeMetrics();
         assertThat(metrics.value("idemgate_requests_total", "route", "edge", "outcome", "passthrough"))
                 .isGreaterThanOrEqualTo(3);
         assertThat(metrics.value("idemgate_upstream_request_seconds_count", "route", "edge", "status_class", "2xx"))
                 .isGreaterThanOrEqualTo(3);
         assertThat(metrics.value("idemgate_rejected_requests_total", "reason", "no_route"))
                 .isGreaterThanOrEqualTo(1);
-    }
-
-    private static PrometheusText scrapeMetrics() throws Exception {
-        HttpResponse<String> r = gateway.client().send(HttpRequest.newBuilder(gateway.adminUri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return PrometheusText.of(r.body());
     }
 
     /** An HTTP/1.0-style upstream: no Content-Length, no chunking; the body ends when the connection closes. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.GatewayFixture;
 import io.idemgate.gateway.testsupport.PrometheusText;
+import io.idemgate.gateway.testsupport.ProxyTestBed;
 import io.idemgate.gateway.testsupport.RawHttpClient;
-import io.idemgate.gateway.testsupport.TestUpstream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,15 +28,14 @@ import org.junit.jupiter.api.Test;
 class IdempotencyIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static TestUpstream upstream;
-    private static GatewayFixture gateway;
+    @AutoClose
+    private static ProxyTestBed bed;
     private static int keySeq;
     private String key;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = TestUpstream.start();
-        gateway = GatewayFixture.start(routes("""
+        bed = ProxyTestBed.start(url -> routes("""
                 { name = pay, match.path = "/pay/**", upstream.urls = ["%1$s"], upstream.response-timeout = 1s,
                   idempotency { max-request-body = 1k, max-response-body = 2k, wait-timeout = 5s } }
                 { name = reject, match.path = "/reject/**", upstream.urls = ["%1$s"],
@@ -49,28 +48,17 @@ class IdempotencyIT {
                 { name = doubleclick, match.path = "/form/**", upstream.urls = ["%1$s"], idempotency.mode = fingerprint }
                 { name = webhook, match.path = "/hooks/**", upstream.urls = ["%1$s"],
                   idempotency.key { json-pointer = "/event/id" } }
-                """.formatted(upstream.url())));
+                """.formatted(url)));
     }
 
     private static String routes(String routes) {
         return "idemgate.routes = [\n" + routes + "\n]\n";
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
     @BeforeEach
     void freshKeyAndUpstream() {
         key = "key-" + (++keySeq) + "-" + System.nanoTime();
-        upstream.handle(Behaviour.created());
-        upstream.clearRequests();
+        bed.upstream().reset(Behaviour.created());
     }
 
     @AfterEach
@@ -80,17 +68,16 @@ class IdempotencyIT {
     }
 
     private static String get(String adminPath) throws Exception {
-        return gateway.client().send(HttpRequest.newBuilder(gateway.adminUri(adminPath)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return bed.gateway().get(bed.gateway().adminUri(adminPath)).body();
     }
 
     private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(gateway.uri(path)).timeout(WAIT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(bed.gateway().uri(path)).timeout(WAIT)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return gateway.client().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return bed.gateway().client().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> postWithKey(String path, String body, String... more) throws Exception {
@@ -111,7 +98,7 @@ class IdempotencyIT {
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
@@ -120,7 +107,7 @@ class IdempotencyIT {
         HttpResponse<String> other = postWithKey("/pay/orders", "{\"sku\":\"coffee\"}");
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(other.body()).contains("urn:idemgate:problem:idempotency-key-reused");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
@@ -129,7 +116,7 @@ class IdempotencyIT {
         HttpResponse<String> retry = postWithKey("/pay/orders", "{ \"qty\" : 1.0, \"sku\" : \"t\\u0065a\" }");
         assertThat(retry.statusCode()).isEqualTo(201);
         assertThat(retry.body()).isEqualTo(first.body());
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
@@ -140,7 +127,7 @@ class IdempotencyIT {
         assertThat(bob.statusCode()).isEqualTo(201);
         assertThat(bob.body()).isNotEqualTo(alice.body());
         assertThat(bob.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
         HttpResponse<String> aliceAgain = postWithKey("/pay/orders", "{}", "Authorization", "Bearer alice");
         assertThat(aliceAgain.body()).isEqualTo(alice.body());
     }
@@ -152,7 +139,7 @@ class IdempotencyIT {
         HttpResponse<String> r = post("/pay/orders", "{}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("urn:idemgate:problem:missing-idempotency-key");
-        assertThat(upstream.requestCount()).isZero();
+        assertThat(bed.upstream().requestCount()).isZero();
     }
 
     @Test
@@ -162,17 +149,17 @@ class IdempotencyIT {
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(r.body()).contains("urn:idemgate:problem:invalid-idempotency-key");
         }
-        assertThat(upstream.requestCount()).isZero();
+        assertThat(bed.upstream().requestCount()).isZero();
     }
 
     @Test
     void twoKeyHeadersInOneRequestAreInvalid() throws Exception {
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /pay/orders HTTP/1.1\r\nHost: a\r\nIdempotency-Key: a\r\nIdempotency-Key: b\r\n"
                     + "Content-Length: 2\r\n\r\n{}");
             assertThat(raw.readResponse(WAIT).status()).isEqualTo(400);
         }
-        assertThat(upstream.requestCount()).isZero();
+        assertThat(bed.upstream().requestCount()).isZero();
     }
 
     @Test
@@ -180,7 +167,7 @@ class IdempotencyIT {
         HttpResponse<String> first = post("/pay/orders", "{}", "Idempotency-Key", "\"" + key + "\"");
         HttpResponse<String> retry = post("/pay/orders", "{}", "Idempotency-Key", key);
         assertThat(retry.body()).isEqualTo(first.body());
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
@@ -190,7 +177,7 @@ class IdempotencyIT {
         HttpResponse<String> redelivery = post("/hooks/stripe", event);
         assertThat(redelivery.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(redelivery.body()).isEqualTo(first.body());
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     // ---- sizes
@@ -199,13 +186,13 @@ class IdempotencyIT {
     void aBodyOverTheLimitGets413AndNeverReachesTheUpstream() throws Exception {
         HttpResponse<String> r = postWithKey("/pay/orders", "{\"pad\":\"" + "x".repeat(2000) + "\"}");
         assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(upstream.requestCount()).isZero();
+        assertThat(bed.upstream().requestCount()).isZero();
     }
 
     @Test
     void aResponseOverTheLimitStreamsWholeAndRetriesGetItsHeadWithoutBodyAndNoReexecution() throws Exception {
         String big = "y".repeat(5000);
-        upstream.handle(Behaviour.respond(200, Map.of("Content-Type", "text/plain", "X-Order", "o-1"), big));
+        bed.upstream().handle(Behaviour.respond(200, Map.of("Content-Type", "text/plain", "X-Order", "o-1"), big));
         HttpResponse<String> first = postWithKey("/pay/report", "{}");
         assertThat(first.body()).isEqualTo(big);
         HttpResponse<String> retry = postWithKey("/pay/report", "{}");
@@ -213,39 +200,39 @@ class IdempotencyIT {
         assertThat(retry.body()).isEmpty();
         assertThat(retry.headers().firstValue("Idempotency-Body-Omitted")).hasValue("true");
         assertThat(retry.headers().firstValue("X-Order")).hasValue("o-1");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     // ---- what the first request's outcome does to the key
 
     @Test
     void a5xxAnswerReleasesTheKeySoTheRetryExecutesAgain() throws Exception {
-        upstream.handle(Behaviour.respond(503, "busy"));
+        bed.upstream().handle(Behaviour.respond(503, "busy"));
         assertThat(postWithKey("/pay/orders", "{}").statusCode()).isEqualTo(503);
-        upstream.handle(Behaviour.created());
+        bed.upstream().handle(Behaviour.created());
         HttpResponse<String> retry = postWithKey("/pay/orders", "{}");
         assertThat(retry.statusCode()).isEqualTo(201);
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
     }
 
     @Test
     void a429AnswerReleasesTheKey() throws Exception {
-        upstream.handle(Behaviour.respond(429, "slow down"));
+        bed.upstream().handle(Behaviour.respond(429, "slow down"));
         assertThat(postWithKey("/pay/orders", "{}").statusCode()).isEqualTo(429);
-        upstream.handle(Behaviour.created());
+        bed.upstream().handle(Behaviour.created());
         assertThat(postWithKey("/pay/orders", "{}").statusCode()).isEqualTo(201);
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
     }
 
     @Test
     void a4xxAnswerIsStoredAndReplayed() throws Exception {
-        upstream.handle(Behaviour.respond(402, "card declined"));
+        bed.upstream().handle(Behaviour.respond(402, "card declined"));
         assertThat(postWithKey("/pay/orders", "{}").statusCode()).isEqualTo(402);
         HttpResponse<String> retry = postWithKey("/pay/orders", "{}");
         assertThat(retry.statusCode()).isEqualTo(402);
         assertThat(retry.body()).isEqualTo("card declined");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
@@ -268,68 +255,68 @@ class IdempotencyIT {
 
     @Test
     void aTimeoutAfterSendingMakesTheOutcomeUnknownAndTheRetryExecutesAgainByDefault() throws Exception {
-        upstream.handle(Behaviour.never());
+        bed.upstream().handle(Behaviour.never());
         assertThat(postWithKey("/pay/orders", "{}").statusCode()).isEqualTo(504);
-        upstream.handle(Behaviour.created());
+        bed.upstream().handle(Behaviour.created());
         HttpResponse<String> retry = postWithKey("/pay/orders", "{}");
         assertThat(retry.statusCode()).isEqualTo(201);
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
     }
 
     @Test
     void aConnectionResetAfterSendingGives502AndMakesTheOutcomeUnknown() throws Exception {
-        upstream.handle(Behaviour.closeWithoutResponse());
+        bed.upstream().handle(Behaviour.closeWithoutResponse());
         HttpResponse<String> first = postWithKey("/strict/charge", "{}");
         assertThat(first.statusCode()).isEqualTo(502);
         assertThat(first.body()).contains("urn:idemgate:problem:upstream-failed");
-        upstream.handle(Behaviour.created());
+        bed.upstream().handle(Behaviour.created());
         HttpResponse<String> retry = postWithKey("/strict/charge", "{}");
         assertThat(retry.statusCode()).isEqualTo(409);
         assertThat(retry.body()).contains("urn:idemgate:problem:outcome-unknown");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
     void withOutcomeUnknownRejectTheRetryOfATimedOutRequestGets409UntilPurged() throws Exception {
-        upstream.handle(Behaviour.never());
+        bed.upstream().handle(Behaviour.never());
         assertThat(postWithKey("/strict/charge", "{}").statusCode()).isEqualTo(504);
-        upstream.handle(Behaviour.created());
+        bed.upstream().handle(Behaviour.created());
         HttpResponse<String> retry = postWithKey("/strict/charge", "{}");
         assertThat(retry.statusCode()).isEqualTo(409);
         assertThat(retry.body()).contains("urn:idemgate:problem:outcome-unknown");
         assertThat(retry.headers().firstValue("Retry-After")).isPresent();
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
     void theFencingNumberIsForwardedWhenConfigured() throws Exception {
         postWithKey("/strict/charge", "{}");
-        assertThat(upstream.requests().get(0).header("Idempotency-Fence")).isEqualTo("1");
+        assertThat(bed.upstream().requests().get(0).header("Idempotency-Fence")).isEqualTo("1");
     }
 
     @Test
     void aClientThatDisconnectsMidFlightLeavesAResultThatTheRetryReplays() throws Exception {
-        upstream.handle(Behaviour.delay(Duration.ofMillis(500), Behaviour.created()));
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.delay(Duration.ofMillis(500), Behaviour.created()));
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /pay/orders HTTP/1.1\r\nHost: a\r\nIdempotency-Key: " + key
                     + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
-            upstream.awaitRequests(1, WAIT);
+            bed.upstream().awaitRequests(1, WAIT);
         } // closed before the upstream answers
         HttpResponse<String> retry = postWithKey("/pay/orders", "{}");
         assertThat(retry.statusCode()).isEqualTo(201);
         assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(retry.body()).isEqualTo("{\"id\":\"res_1\"}");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     // ---- concurrency
 
     @Test
     void twoHundredConcurrentRequestsWithOneKeyExecuteOnceAndAllGetTheSameBody() throws Exception {
-        upstream.handle(Behaviour.delay(Duration.ofMillis(300), Behaviour.created()));
+        bed.upstream().handle(Behaviour.delay(Duration.ofMillis(300), Behaviour.created()));
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            all.add(gateway.client().sendAsync(HttpRequest.newBuilder(gateway.uri("/pay/orders")).timeout(WAIT)
+            all.add(bed.gateway().client().sendAsync(HttpRequest.newBuilder(bed.gateway().uri("/pay/orders")).timeout(WAIT)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"tea\"}"))
                     .header("Idempotency-Key", key).header("Content-Type", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString()));
@@ -340,31 +327,31 @@ class IdempotencyIT {
             assertThat(f.get().statusCode()).isEqualTo(201);
             assertThat(f.get().body()).isEqualTo(firstBody);
         }
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
     void aDuplicateThatWaitsLongerThanWaitTimeoutGets409WithRetryAfter() throws Exception {
-        upstream.handle(Behaviour.delay(Duration.ofSeconds(2), Behaviour.created()));
-        CompletableFuture<HttpResponse<String>> first = gateway.client().sendAsync(HttpRequest.newBuilder(
-                        gateway.uri("/shortwait/orders")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+        bed.upstream().handle(Behaviour.delay(Duration.ofSeconds(2), Behaviour.created()));
+        CompletableFuture<HttpResponse<String>> first = bed.gateway().client().sendAsync(HttpRequest.newBuilder(
+                        bed.gateway().uri("/shortwait/orders")).POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .header("Idempotency-Key", key).build(), HttpResponse.BodyHandlers.ofString());
-        upstream.awaitRequests(1, WAIT);
+        bed.upstream().awaitRequests(1, WAIT);
         HttpResponse<String> dup = postWithKey("/shortwait/orders", "{}");
         assertThat(dup.statusCode()).isEqualTo(409);
         assertThat(dup.body()).contains("urn:idemgate:problem:request-in-flight");
         assertThat(dup.headers().firstValue("Retry-After")).isPresent();
         assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
     void withConcurrentRejectADuplicateInFlightGets409AtOnce() throws Exception {
-        upstream.handle(Behaviour.delay(Duration.ofSeconds(1), Behaviour.created()));
-        CompletableFuture<HttpResponse<String>> first = gateway.client().sendAsync(HttpRequest.newBuilder(
-                        gateway.uri("/reject/orders")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+        bed.upstream().handle(Behaviour.delay(Duration.ofSeconds(1), Behaviour.created()));
+        CompletableFuture<HttpResponse<String>> first = bed.gateway().client().sendAsync(HttpRequest.newBuilder(
+                        bed.gateway().uri("/reject/orders")).POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .header("Idempotency-Key", key).build(), HttpResponse.BodyHandlers.ofString());
-        upstream.awaitRequests(1, WAIT);
+        bed.upstream().awaitRequests(1, WAIT);
         HttpResponse<String> dup = postWithKey("/reject/orders", "{}");
         assertThat(dup.statusCode()).isEqualTo(409);
         assertThat(dup.headers().firstValue("Retry-After")).isPresent();
@@ -378,20 +365,20 @@ class IdempotencyIT {
         Behaviour failOnceThenCreate = exchange -> calls.incrementAndGet() == 1
                 ? Behaviour.delay(Duration.ofMillis(400), Behaviour.respond(500, "boom")).begin(exchange)
                 : Behaviour.created().begin(exchange);
-        upstream.handle(failOnceThenCreate);
+        bed.upstream().handle(failOnceThenCreate);
         List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
-        all.add(gateway.client().sendAsync(HttpRequest.newBuilder(gateway.uri("/pay/orders"))
+        all.add(bed.gateway().client().sendAsync(HttpRequest.newBuilder(bed.gateway().uri("/pay/orders"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Idempotency-Key", key).build(),
                 HttpResponse.BodyHandlers.ofString()));
-        upstream.awaitRequests(1, WAIT);
+        bed.upstream().awaitRequests(1, WAIT);
         for (int i = 0; i < 20; i++) {
-            all.add(gateway.client().sendAsync(HttpRequest.newBuilder(gateway.uri("/pay/orders"))
+            all.add(bed.gateway().client().sendAsync(HttpRequest.newBuilder(bed.gateway().uri("/pay/orders"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Idempotency-Key", key).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertThat(all.get(0).get().statusCode()).isEqualTo(500);
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
         String body = all.get(1).get().body();
         for (int i = 1; i < all.size(); i++) {
             assertThat(all.get(i).get().statusCode()).isEqualTo(201);
@@ -408,7 +395,7 @@ class IdempotencyIT {
         postWithKey("/shadow/orders", "{}");
         HttpResponse<String> dup = postWithKey("/shadow/orders", "{}");
         assertThat(dup.headers().firstValue("Idempotent-Replayed")).isEmpty();
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
         assertThat(metric("shadow_first")).isEqualTo(firsts + 1);
         assertThat(metric("shadow_duplicate")).isEqualTo(dups + 1);
     }
@@ -438,17 +425,15 @@ class IdempotencyIT {
         HttpResponse<String> second = post("/form/submit", form);
         assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(second.body()).isEqualTo(first.body());
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(bed.upstream().requestCount()).isEqualTo(1);
     }
 
     @Test
     void methodsOutsideTheIdempotentSetPassThrough() throws Exception {
-        HttpResponse<String> r1 = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/pay/orders/1")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> r2 = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/pay/orders/1")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r1 = bed.gateway().get(bed.gateway().uri("/pay/orders/1"));
+        HttpResponse<String> r2 = bed.gateway().get(bed.gateway().uri("/pay/orders/1"));
         assertThat(r1.body()).isNotEqualTo(r2.body());
-        assertThat(upstream.requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
     }
 
     private static double metric(String outcome) throws Exception {

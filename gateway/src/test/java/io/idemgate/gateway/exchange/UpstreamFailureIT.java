@@ -5,35 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.GatewayFixture;
+import io.idemgate.gateway.testsupport.ProxyTestBed;
 import io.idemgate.gateway.testsupport.RawHttpClient;
-import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.EOFException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** How upstream failures become 502/504 or a closed client connection. */
 class UpstreamFailureIT {
 
-    private static TestUpstream upstream;
-    private static GatewayFixture gateway;
+    @AutoClose
+    private static ProxyTestBed bed;
 
     @BeforeAll
     static void start() throws Exception {
-        upstream = TestUpstream.start();
-        gateway = GatewayFixture.start(GatewayFixture.oneRoute("flaky", upstream.url(), ", response-timeout = 400ms"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        bed = ProxyTestBed.start(url -> GatewayFixture.oneRoute("flaky", url, ", response-timeout = 400ms"));
     }
 
     @Test
@@ -55,8 +44,8 @@ class UpstreamFailureIT {
 
     @Test
     void silentUpstreamGives504AfterTheResponseTimeout() throws Exception {
-        upstream.handle(Behaviour.never());
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.never());
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
             RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(504);
@@ -67,8 +56,8 @@ class UpstreamFailureIT {
 
     @Test
     void upstreamClosingBeforeAnsweringGives502() throws Exception {
-        upstream.handle(Behaviour.closeWithoutResponse());
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.closeWithoutResponse());
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /reset HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
             RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(502);
@@ -78,8 +67,8 @@ class UpstreamFailureIT {
 
     @Test
     void upstreamClosingMidResponseClosesTheClientWithATruncatedBody() throws Exception {
-        upstream.handle(Behaviour.closeAfterHeaders());
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.closeAfterHeaders());
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("GET /cut HTTP/1.1\r\nHost: a\r\n\r\n");
             // The status and Content-Length arrive, then the connection closes short of the body.
             assertThatThrownBy(() -> raw.readResponse(Duration.ofSeconds(5)))
@@ -89,8 +78,8 @@ class UpstreamFailureIT {
 
     @Test
     void slowButTimelyUpstreamIsNotCutOff() throws Exception {
-        upstream.handle(Behaviour.delay(Duration.ofMillis(150), Behaviour.echo()));
-        try (RawHttpClient raw = RawHttpClient.connect(gateway.port())) {
+        bed.upstream().handle(Behaviour.delay(Duration.ofMillis(150), Behaviour.echo()));
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
             raw.send("POST /ok HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
             RawHttpClient.RawResponse r = raw.readResponse(Duration.ofSeconds(5));
             assertThat(r.status()).isEqualTo(200);

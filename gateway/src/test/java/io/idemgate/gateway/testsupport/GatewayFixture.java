@@ -1,8 +1,11 @@
 package io.idemgate.gateway.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.idemgate.gateway.Gateway;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -107,6 +110,18 @@ public final class GatewayFixture implements AutoCloseable {
 
     public HttpClient client() {
         return client;
+    }
+
+    /** A plain GET of {@code uri} with {@link #client()}, the body read as a string. */
+    public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin port's {@code /metrics}, parsed; the test fails unless it answers 200. */
+    public PrometheusText scrapeMetrics() throws IOException, InterruptedException {
+        HttpResponse<String> r = get(adminUri("/metrics"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        return PrometheusText.of(r.body());
     }
 
     @Override

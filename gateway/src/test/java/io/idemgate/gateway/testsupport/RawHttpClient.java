@@ -84,15 +84,9 @@ public final class RawHttpClient implements AutoCloseable {
      * @throws java.io.EOFException   if the peer closed before a whole response arrived
      */
     public RawResponse readResponse(Duration timeout) throws IOException {
-        deadline = System.nanoTime() + timeout.toNanos();
-        String statusLine = readLine();
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-            throw new IOException("not an HTTP status line: " + statusLine);
-        }
-        int status = Integer.parseInt(parts[1]);
-        Map<String, List<String>> headers = readHeaders();
-        RawResponse head = new RawResponse(parts[0], status, parts.length > 2 ? parts[2] : "", headers, new byte[0]);
+        RawResponse head = readHeadResponse(timeout);
+        int status = head.status();
+        Map<String, List<String>> headers = head.headers();
         byte[] body;
         if (status < 200 || status == 204 || status == 304) {
             body = new byte[0];

@@ -81,6 +81,13 @@ public final class TestUpstream implements AutoCloseable {
         return this;
     }
 
+    /** Sets the behaviour for requests from now on and forgets those received so far: a fresh start for a test. */
+    public TestUpstream reset(Behaviour newBehaviour) {
+        handle(newBehaviour);
+        clearRequests();
+        return this;
+    }
+
     Behaviour behaviour() {
         return behaviour;
     }
