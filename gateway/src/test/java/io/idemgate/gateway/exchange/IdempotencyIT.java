@@ -407,15 +407,15 @@ class IdempotencyIT {
         String big = "{\"pad\":\"" + "z".repeat(5000) + "\"}";
         HttpResponse<String> tooBig = postWithKey("/shadow/orders", big);
         assertThat(tooBig.statusCode()).isEqualTo(201);
-        assertThat(upstream.requestCount()).isEqualTo(2);
-        assertThat(upstream.requests().get(1).bodyLength()).isEqualTo(big.length());
+        assertThat(bed.upstream().requestCount()).isEqualTo(2);
+        assertThat(bed.upstream().requests().get(1).bodyLength()).isEqualTo(big.length());
         // Chunked, so the limit is only found while aggregating: what was read goes on first.
-        HttpResponse<String> chunked = gateway.client().send(HttpRequest.newBuilder(gateway.uri("/shadow/orders"))
+        HttpResponse<String> chunked = bed.gateway().client().send(HttpRequest.newBuilder(bed.gateway().uri("/shadow/orders"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
                         big.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
                 .header("Idempotency-Key", key + "-chunked").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(chunked.statusCode()).isEqualTo(201);
-        assertThat(upstream.requests().get(2).bodyAsString()).isEqualTo(big);
+        assertThat(bed.upstream().requests().get(2).bodyAsString()).isEqualTo(big);
     }
 
     @Test
