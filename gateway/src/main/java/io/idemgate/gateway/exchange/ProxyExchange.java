@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * other side stops (autoRead off) until it drains, so memory per exchange stays at about one socket
  * buffer each way; in the common case nothing is toggled and no read costs an extra system call.
  *
- * <p>States: {@code ACQUIRING} (waiting for an upstream connection; early body parts are held, at most
- * one read's worth) → {@code AWAITING_RESPONSE} (request streaming, response not begun) →
+ * <p>States: {@code ACQUIRING} (waiting for an upstream connection; the {@link RequestBodyForwarder}
+ * holds the body parts that arrive meanwhile) → {@code AWAITING_RESPONSE} (request streaming, response
+ * not begun) →
  * {@code STREAMING_RESPONSE} → {@code DONE}. When the gateway answers by itself (502, 504…) it hands
  * the connection to a {@link LocalExchange} and is done.
  *
@@ -72,9 +72,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private final boolean clientHttp11;
 
     private State state = State.ACQUIRING;
-    private final ArrayDeque<HttpContent> early = new ArrayDeque<>(4);
-    private boolean requestComplete;
-    private boolean requestSent;
+    private final RequestBodyForwarder requestBody;
     private boolean expectContinue;
     private UpstreamConnection upstream;
     private boolean upstreamReusable;
@@ -108,6 +106,8 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         this.requestChunked = HttpUtil.isTransferEncodingChunked(request);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.clientHttp11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        this.requestBody = new RequestBodyForwarder(receiver,
+                () -> upstream.deadline(System.nanoTime() + responseTimeoutNanos));
         metrics.inflightIncrement();
         services.drain().exchangeStarted();
     }
@@ -133,18 +133,17 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     /** Executes with a body already aggregated; {@code body} is owned by this exchange from now on. */
     void startWithBody(UpstreamGroup group, ByteBuf body) {
-        requestComplete = true;
         requestChunked = false;
         request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         request.headers().remove(HttpHeaderNames.EXPECT); // answered while the body was aggregated
         request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        early.add(new DefaultLastHttpContent(body));
+        requestBody.offer(new DefaultLastHttpContent(body));
         start(group);
     }
 
     @Override
     public boolean requestComplete() {
-        return requestComplete;
+        return requestBody.complete();
     }
 
     // ---- client → upstream
@@ -155,27 +154,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             rejectMalformedBody(content);
             return;
         }
-        if (content instanceof LastHttpContent) {
-            requestComplete = true;
-        }
-        switch (state) {
-            case ACQUIRING -> early.add(content);
-            case AWAITING_RESPONSE, STREAMING_RESPONSE -> {
-                if (upstream != null && !requestSent) {
-                    writeBody(content);
-                } else {
-                    content.release();
-                }
-            }
-            case DONE -> content.release();
-        }
+        requestBody.offer(content);
     }
 
     @Override
     public void onClientReadComplete() {
-        if (upstream != null && !requestSent) {
-            upstream.channel().flush();
-        }
+        requestBody.flush();
     }
 
     /** The client drained its buffer: resume reading the upstream's response. */
@@ -200,10 +184,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             clientGone = true;
             return;
         }
-        if (upstream != null) {
-            upstream.abort();
-            upstream = null;
-        }
+        abortUpstream();
         finish(Outcome.PASSTHROUGH, false, "client closed");
     }
 
@@ -237,14 +218,11 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         Channel up = upstream.channel();
         upstreamStart = System.nanoTime();
         up.write(request, up.voidPromise());
-        HttpContent c;
-        while ((c = early.poll()) != null) {
-            writeBody(c);
-        }
+        requestBody.attach(up);
         if (async) {
             up.flush(); // otherwise the client read burst we are in ends with a flush (onClientReadComplete)
         }
-        if (expectContinue && !requestComplete) {
+        if (expectContinue && !requestBody.complete()) {
             ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
         }
     }
@@ -254,20 +232,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         MessageFraming.forUpstream(request, line.uri(), requestChunked,
                 line.absoluteForm() ? line.host() : null, upstream.authority());
         services.forwarded().applyToRequest(request.headers(), ctx.channel().remoteAddress(), "http");
-    }
-
-    private void writeBody(HttpContent content) {
-        Channel up = upstream.channel();
-        if (content instanceof LastHttpContent) {
-            requestSent = true;
-            up.writeAndFlush(content, up.voidPromise());
-            upstream.deadline(System.nanoTime() + responseTimeoutNanos);
-        } else {
-            up.write(content, up.voidPromise());
-            if (!up.isWritable()) {
-                receiver.pauseReading(); // the upstream is slower than the client: stop reading the client
-            }
-        }
     }
 
     // ---- upstream → client
@@ -344,12 +308,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     @Override
     public void onUpstreamDeadline() {
-        UpstreamConnection up = upstream;
-        if (up == null || state == State.DONE) {
+        if (upstream == null || state == State.DONE) {
             return;
         }
-        upstream = null;
-        up.abort();
+        abortUpstream();
         if (state == State.STREAMING_RESPONSE) {
             abortBoth("upstream response stalled");
         } else {
@@ -368,6 +330,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             return;
         }
         upstream = null;
+        requestBody.stop();
         if (state == State.STREAMING_RESPONSE) {
             abortBoth("upstream closed mid-response");
         } else if (state == State.AWAITING_RESPONSE) {
@@ -399,8 +362,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private void finishResponse(LastHttpContent last) {
         UpstreamConnection up = upstream;
         upstream = null;
+        boolean wholeRequestSent = requestBody.sent();
+        requestBody.stop();
         // Reusable only if the upstream keeps it alive and took our whole request.
-        up.release(upstreamReusable && requestSent);
+        up.release(upstreamReusable && wholeRequestSent);
         if (tap != null) {
             tap.onResponseComplete();
         }
@@ -410,7 +375,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             return;
         }
         ctx.writeAndFlush(last).addListener(f -> finish(successOutcome,
-                f.isSuccess() && !closeAfterResponse && requestComplete, null));
+                f.isSuccess() && !closeAfterResponse && requestBody.complete(), null));
     }
 
     // ---- failures
@@ -442,10 +407,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     /** The response has begun and cannot be completed: closing tells the client it is truncated. */
     private void abortBoth(String why) {
-        if (upstream != null) {
-            upstream.abort();
-            upstream = null;
-        }
+        abortUpstream();
         if (tap != null && state == State.STREAMING_RESPONSE) {
             tap.onResponseTruncated(why);
         }
@@ -460,14 +422,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (state == State.DONE) {
             return;
         }
-        if (upstream != null) {
-            upstream.abort();
-            upstream = null;
-        }
+        abortUpstream();
         status = problem.status();
-        boolean mustClose = receiver.closing() || services.drain().draining() || (expectContinue && !requestComplete);
+        boolean complete = requestBody.complete();
+        boolean mustClose = receiver.closing() || services.drain().draining() || (expectContinue && !complete);
         LocalExchange answer = new LocalExchange(ctx, receiver,
-                ProblemResponses.build(ctx.alloc(), problem, detail), clientKeepAlive, requestComplete, mustClose);
+                ProblemResponses.build(ctx.alloc(), problem, detail), clientKeepAlive, complete, mustClose);
         finish(outcome, false, null, answer);
     }
 
@@ -481,7 +441,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             return;
         }
         state = State.DONE;
-        releaseEarly();
+        requestBody.stop();
         if (tap != null) {
             tap.onExchangeEnd();
         }
@@ -503,10 +463,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         }
     }
 
-    private void releaseEarly() {
-        HttpContent c;
-        while ((c = early.poll()) != null) {
-            c.release();
+    /** Drops the upstream connection: its state is unknown, so it closes; the body goes nowhere now. */
+    private void abortUpstream() {
+        requestBody.stop();
+        if (upstream != null) {
+            UpstreamConnection up = upstream;
+            upstream = null;
+            up.abort();
         }
     }
 }
