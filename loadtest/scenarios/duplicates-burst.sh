@@ -42,9 +42,9 @@ pids+=($!)
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$UP_PORT/stats" 2>/dev/null && break; sleep 0.1; done
 
-# Short warm-up with its own keys (unique per run, so they never collide with the measured run's).
+# Closed-loop warm-up (JIT) with its own keys: unique per run, so they never collide with the measured run's.
 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" \
-  --rate "$RATE" --duration 5s --connections 128 --duplicate-ratio 0.3 > "$OUT/warmup.txt" 2>&1 || true
+  --closed-loop --connections 32 --duration 8s --duplicate-ratio 0.3 > "$OUT/warmup.txt" 2>&1 || true
 
 set +e
 timeout $((DURATION + 120)) java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load \

@@ -38,7 +38,9 @@ final class ExactlyOnceVerifier {
         this.options = options;
     }
 
-    Verification verify(Collection<KeyBook.KeyState> keys, long differingResponses, PrintStream out) {
+    /** @param planned every key planned; those never sent (dropped, or still queued at the deadline) are skipped */
+    Verification verify(Collection<KeyBook.KeyState> planned, PrintStream out) {
+        List<KeyBook.KeyState> keys = planned.stream().filter(k -> k.sent > 0).toList();
         Map<String, Long> executions = new HashMap<>();
         long unreachable = 0;
         if (options.ledger() != null) {

@@ -62,22 +62,14 @@ final class KeyBook {
         return recent[ThreadLocalRandom.current().nextInt(n)];
     }
 
-    /**
-     * Records a successful (2xx) response's body hash for the key.
-     *
-     * @return false when it differs from the key's first successful response
-     */
-    boolean recordSuccess(KeyState s, int status, long hash) {
+    /** Records a successful (2xx) response's body hash; one differing from the key's first is counted. */
+    void recordSuccess(KeyState s, int status, long hash) {
         if (s.successes++ == 0) {
             s.firstHash = hash;
             s.firstStatus = status;
-            return true;
-        }
-        if (s.firstHash != hash || s.firstStatus != status) {
+        } else if (s.firstHash != hash || s.firstStatus != status) {
             s.differingResponses++;
-            return false;
         }
-        return true;
     }
 
     Map<String, KeyState> keys() {

@@ -76,7 +76,6 @@ public final class LoadGenerator {
     private long sent;
     private long completed;
     private long inFlight;
-    private long differingResponses;
     private long lastProgressSent;
     private long lastProgressNanos;
     private int connectsPending;
@@ -124,8 +123,8 @@ public final class LoadGenerator {
             faults.close();
         }
         double seconds = Math.max(1e-9, (endNanos - startNanos) / 1e9);
-        Verification verification = new ExactlyOnceVerifier(options).verify(book.keys().values(), differingResponses, out);
-        return new LoadResult(options, seconds, planned, sent, completed, errors, stats, book.keys().size(), verification);
+        Verification verification = new ExactlyOnceVerifier(options).verify(book.keys().values(), out);
+        return new LoadResult(options, seconds, planned, sent, completed, errors, stats, verification.keys(), verification);
     }
 
     private void connectAll() {
@@ -262,8 +261,8 @@ public final class LoadGenerator {
         if (outcome == Outcome.ERROR) {
             count("status_" + status);
         }
-        if (status >= 200 && status < 300 && !book.recordSuccess(p.key, status, hash)) {
-            differingResponses++;
+        if (status >= 200 && status < 300) {
+            book.recordSuccess(p.key, status, hash);
         }
         if (keepAlive && c.isActive()) {
             idle.add(c);
@@ -274,7 +273,7 @@ public final class LoadGenerator {
 
     void failed(Planned p, String reason) {
         complete(p, Outcome.ERROR);
-        count(reason);
+        count(finished ? "in_flight_at_deadline" : reason);
         checkDrained();
     }
 

@@ -19,7 +19,7 @@ public record LoadResult(LoadOptions options, double seconds, long planned, long
     /** The table printed at the end of a run. */
     public String summary() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%s %s: %.1f s, sent %d of %d planned (%.0f req/s), answered %d, keys %d%n",
+        s.append(String.format(Locale.ROOT, "%s %s: %.1f s, sent %d of %d planned (%.0f req/s), answered %d, keys sent %d%n",
                 options.closedLoop() ? "closed loop," + options.connections() + " connections" : "open loop at " + options.rate() + "/s",
                 options.target(), seconds, sent, planned, achievedRate(), completed, keys));
         if (!errors.isEmpty()) {
