@@ -38,6 +38,10 @@ public final class LoadCommand {
                 return 2;
             }
         }
+        if (result.completed() - result.count(Outcome.ERROR) == 0) {
+            err.println("load: no request was answered by " + options.target() + ": nothing was verified");
+            return 1;
+        }
         return result.verification().ok() ? 0 : 1;
     }
 }

@@ -70,7 +70,7 @@ public record LoadOptions(
               --mid-run-cmd OFF:CMD   shell command run OFF into the run (e.g. '5s:redis-cli shutdown'); repeatable
               --help                  this text
 
-            Exit code: 0 when exactly-once holds, 1 on a violation, 2 on bad flags.
+            Exit code: 0 when exactly-once holds, 1 on a violation or when no request was answered, 2 on bad flags.
             """;
 
     public LoadOptions {

@@ -22,6 +22,10 @@ public record LoadResult(LoadOptions options, double seconds, long planned, long
         s.append(String.format(Locale.ROOT, "%s %s: %.1f s, sent %d of %d planned (%.0f req/s), answered %d, keys sent %d%n",
                 options.closedLoop() ? "closed loop," + options.connections() + " connections" : "open loop at " + options.rate() + "/s",
                 options.target(), seconds, sent, planned, achievedRate(), completed, keys));
+        if (!options.closedLoop() && sent < planned * 0.9) {
+            s.append(String.format(Locale.ROOT, "WARNING: only %d of %d planned requests were sent: the target (or this machine) "
+                    + "did not keep up; open-loop latencies include the wait from each intended send time%n", sent, planned));
+        }
         if (!errors.isEmpty()) {
             s.append("errors: ").append(errors).append(System.lineSeparator());
         }

@@ -101,6 +101,20 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aTargetThatNeverAnswersFailsTheRunInsteadOfPassingWithNothingVerified() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+
+        int code = LoadCommand.run(List.of("--target", "http://127.0.0.1:" + port + "/v1/orders", "--rate", "50",
+                "--duration", "500ms", "--connections", "2", "--timeout", "500ms"), out, out);
+
+        assertThat(code).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("connect_failed", "no request was answered");
+    }
+
+    @Test
     void aMidRunCommandRunsAtItsOffset(@TempDir Path dir) throws Exception {
         String url = startLedger();
         Path marker = dir.resolve("ran");
