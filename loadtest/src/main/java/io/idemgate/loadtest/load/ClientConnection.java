@@ -6,13 +6,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One keep-alive client connection with at most one request in flight (no pipelining). Hands each
- * response or failure to the {@link LoadGenerator}; a request past its timeout closes the
- * connection, which the generator then reopens. Not sharable; runs on the generator's event loop.
+ * response or failure to the {@link LoadGenerator}; a request the generator's timeout sweep finds
+ * overdue closes the connection, which the generator then reopens. Not sharable; runs on the generator's event loop.
  */
 final class ClientConnection extends SimpleChannelInboundHandler<FullHttpResponse> {
 
@@ -21,7 +19,6 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
     private final LoadGenerator generator;
     private Channel channel;
     private LoadGenerator.Planned current;
-    private ScheduledFuture<?> timeout;
 
     ClientConnection(LoadGenerator generator) {
         this.generator = generator;
@@ -31,21 +28,23 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         return channel != null && channel.isActive();
     }
 
-    void send(LoadGenerator.Planned planned, FullHttpRequest request, long timeoutNanos) {
+    void send(LoadGenerator.Planned planned, FullHttpRequest request) {
         current = planned;
-        timeout = channel.eventLoop().schedule(() -> {
-            if (current == planned) {
-                LoadGenerator.Planned p = current;
-                current = null;
-                generator.failed(p, "timeout");
-                channel.close();
-            }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
         channel.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
                 channel.close();
             }
         });
+    }
+
+    /** Fails the request in flight if it was sent before {@code deadlineNanos}, and closes the connection. */
+    void expireIfSentBefore(long deadlineNanos) {
+        LoadGenerator.Planned p = current;
+        if (p != null && p.sentNanos - deadlineNanos < 0) {
+            current = null;
+            generator.failed(p, "timeout");
+            channel.close();
+        }
     }
 
     void close() {
@@ -69,7 +68,6 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
             return;
         }
         current = null;
-        timeout.cancel(false);
         boolean keepAlive = HttpUtil.isKeepAlive(response);
         boolean replayed = "true".equalsIgnoreCase(response.headers().get(REPLAYED_HEADER));
         generator.answered(this, p, response.status().code(), replayed, generator.hash(response.content()), keepAlive);
@@ -80,9 +78,6 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
         LoadGenerator.Planned p = current;
         current = null;
         if (p != null) {

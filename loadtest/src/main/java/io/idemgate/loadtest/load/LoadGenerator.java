@@ -66,6 +66,8 @@ public final class LoadGenerator {
     private final Map<String, Long> errors = new TreeMap<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final MessageDigest sha256;
+    private final String requestUri;
+    private final String hostHeader;
     private final FaultCommands faults;
     private EventLoop loop;
     private Bootstrap bootstrap;
@@ -87,6 +89,8 @@ public final class LoadGenerator {
         this.out = out;
         this.book = new KeyBook(options.keySpace(), options.bodyBytes());
         this.faults = new FaultCommands(out);
+        this.requestUri = options.requestUri();
+        this.hostHeader = options.host() + ":" + options.port();
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -183,6 +187,8 @@ public final class LoadGenerator {
         faults.start(options, loop);
         loop.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
         loop.scheduleAtFixedRate(this::progress, 1, 1, TimeUnit.SECONDS);
+        // One sweep for request timeouts instead of a timer per request.
+        loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
         loop.schedule(this::stopSending, options.duration().toNanos(), TimeUnit.NANOSECONDS);
         loop.schedule(this::finish, options.duration().toNanos() + options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.NANOSECONDS);
@@ -245,14 +251,21 @@ public final class LoadGenerator {
         p.key.sent++;
         sent++;
         inFlight++;
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, options.requestUri(),
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, requestUri,
                 Unpooled.wrappedBuffer(p.key.body));
         request.headers()
-                .set(HttpHeaderNames.HOST, options.host() + ":" + options.port())
+                .set(HttpHeaderNames.HOST, hostHeader)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CONTENT_LENGTH, p.key.body.length)
                 .set(options.keyHeader(), p.key.key);
-        c.send(p, request, options.timeout().toNanos());
+        c.send(p, request);
+    }
+
+    private void expireOverdue() {
+        long deadline = System.nanoTime() - options.timeout().toNanos();
+        for (ClientConnection c : List.copyOf(open)) {
+            c.expireIfSentBefore(deadline);
+        }
     }
 
     void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, boolean keepAlive) {

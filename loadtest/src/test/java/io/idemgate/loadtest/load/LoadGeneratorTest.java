@@ -115,6 +115,18 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void requestsPastTheTimeoutAreErrorsAndTheirConnectionsAreReopened() throws Exception {
+        ledger = LedgerUpstream.start(UpstreamOptions.of("--port 0 --threads 1 --latency 3s"));
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + ledger.url() + "/v1/orders --rate 20 --duration 500ms"
+                + " --connections 4 --timeout 300ms"), out).run();
+
+        assertThat(result.errors()).containsKey("timeout");
+        assertThat(result.count(Outcome.ERROR)).isEqualTo(result.sent());
+        assertThat(result.sent()).isGreaterThan(4); // more than one request per connection: reopened after each timeout
+    }
+
+    @Test
     void aMidRunCommandRunsAtItsOffset(@TempDir Path dir) throws Exception {
         String url = startLedger();
         Path marker = dir.resolve("ran");
