@@ -186,7 +186,11 @@ public final class LoadGenerator {
         sending = true;
         faults.start(options, loop);
         loop.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
-        loop.scheduleAtFixedRate(this::progress, 1, 1, TimeUnit.SECONDS);
+        loop.scheduleAtFixedRate(() -> {
+            if (!finished) {
+                progress();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         // One sweep for request timeouts instead of a timer per request.
         loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
         loop.schedule(this::stopSending, options.duration().toNanos(), TimeUnit.NANOSECONDS);
@@ -262,6 +266,9 @@ public final class LoadGenerator {
     }
 
     private void expireOverdue() {
+        if (finished) {
+            return;
+        }
         long deadline = System.nanoTime() - options.timeout().toNanos();
         for (ClientConnection c : List.copyOf(open)) {
             c.expireIfSentBefore(deadline);
