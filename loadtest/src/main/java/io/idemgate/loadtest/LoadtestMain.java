@@ -1,5 +1,6 @@
 package io.idemgate.loadtest;
 
+import io.idemgate.loadtest.load.LoadCommand;
 import io.idemgate.loadtest.upstream.UpstreamCommand;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,7 @@ public final class LoadtestMain {
 
             commands:
               upstream   run the demo / ledger upstream (a non-idempotent HTTP API that counts executions per key)
-              load       load generator verifying exactly-once through the gateway (coming)
+              load       load generator: open or closed loop, latency per outcome, exactly-once verified against the ledger
 
             Run 'java -jar idemgate-loadtest.jar <command> --help' for a command's flags.
             """;
@@ -37,9 +38,7 @@ public final class LoadtestMain {
                 System.out.print(USAGE);
                 return 0;
             case "load":
-                System.err.println("load: not available yet (coming)");
-                System.err.print(USAGE);
-                return 2;
+                return LoadCommand.run(rest, System.out, System.err);
             default:
                 if (!command.isEmpty()) {
                     System.err.println("unknown command: " + command);

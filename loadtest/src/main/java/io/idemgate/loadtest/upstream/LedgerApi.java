@@ -39,12 +39,16 @@ final class LedgerApi {
         if (path.equals("/stats/keys") && m.equals(HttpMethod.GET)) {
             return keyStats(r);
         }
+        if (path.equals("/stats/executions") && m.equals(HttpMethod.GET)) {
+            return executionCounts(r);
+        }
         if (path.equals("/stats/reset") && m.equals(HttpMethod.POST)) {
             ledger.reset();
             return Reply.of(HttpResponseStatus.OK, "{\"reset\":true}");
         }
         return Reply.of(HttpResponseStatus.NOT_FOUND,
-                "{\"error\":\"not_found\",\"detail\":\"control endpoints: GET /stats, GET /stats/keys?key=K, POST /stats/reset\"}");
+                "{\"error\":\"not_found\",\"detail\":\"control endpoints: GET /stats, GET /stats/keys?key=K, "
+                        + "GET /stats/executions?key=K1&key=K2..., POST /stats/reset\"}");
     }
 
     private Reply keyStats(ReceivedRequest r) {
@@ -58,6 +62,21 @@ final class LedgerApi {
                         "{\"key\":" + Json.quote(key) + ",\"executions\":" + k.executions() + ",\"first_body\":" + k.firstBody() + "}"))
                 .orElseGet(() -> Reply.of(HttpResponseStatus.NOT_FOUND,
                         "{\"key\":" + Json.quote(key) + ",\"executions\":0,\"first_body\":null}"));
+    }
+
+    /**
+     * The bulk form the load generator verifies with: {@code {"executions":{"K1":1,"K2":0}}} for
+     * every {@code key} parameter, in order, unknown keys counting 0.
+     */
+    private Reply executionCounts(ReceivedRequest r) {
+        List<String> keys = new QueryStringDecoder(r.uri()).parameters().getOrDefault("key", List.of());
+        StringBuilder out = new StringBuilder(32 + keys.size() * 24).append("{\"executions\":{");
+        for (int i = 0; i < keys.size(); i++) {
+            String key = normaliseKey(keys.get(i));
+            out.append(i == 0 ? "" : ",").append(Json.quote(key)).append(':')
+                    .append(ledger.lookup(key).map(Ledger.KeyRecord::executions).orElse(0L));
+        }
+        return Reply.of(HttpResponseStatus.OK, out.append("}}").toString());
     }
 
     /** Executes the request: POST creates and is recorded; everything else echoes. */

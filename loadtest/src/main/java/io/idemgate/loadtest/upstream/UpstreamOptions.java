@@ -45,7 +45,7 @@ public record UpstreamOptions(
               --help                  this text
 
             Endpoints: POST /<any> creates (201); GET|PUT|PATCH|DELETE /<any> echo (200);
-            GET /stats; GET /stats/keys?key=K; POST /stats/reset (never delayed or failed).
+            GET /stats; GET /stats/keys?key=K; GET /stats/executions?key=K1&key=K2...; POST /stats/reset (never delayed or failed).
             """;
 
     public UpstreamOptions {

@@ -76,6 +76,17 @@ class LedgerUpstreamTest {
     }
 
     @Test
+    void executionCountsForManyKeysComeInOneAnswerUnknownKeysCountingZero() throws Exception {
+        start("");
+        send(post("/p", "a", ""));
+        send(post("/p", "a", ""));
+        send(post("/p", "\"b\"", ""));
+        HttpResponse<String> counts = send(HttpRequest.newBuilder(URI.create(upstream.url() + "/stats/executions?key=a&key=b&key=zz")));
+        assertThat(counts.statusCode()).isEqualTo(200);
+        assertThat(counts.body()).isEqualTo("{\"executions\":{\"a\":2,\"b\":1,\"zz\":0}}");
+    }
+
+    @Test
     void resetClearsTheLedgerAndUnknownKeysAre404() throws Exception {
         start("");
         send(post("/p", "k", "x"));

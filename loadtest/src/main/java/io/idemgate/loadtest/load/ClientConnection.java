@@ -1,0 +1,94 @@
+package io.idemgate.loadtest.load;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+
+/**
+ * One keep-alive client connection with at most one request in flight (no pipelining). Hands each
+ * response or failure to the {@link LoadGenerator}; a request the generator's timeout sweep finds
+ * overdue closes the connection, which the generator then reopens. Not sharable; runs on the generator's event loop.
+ */
+final class ClientConnection extends SimpleChannelInboundHandler<FullHttpResponse> {
+
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private final LoadGenerator generator;
+    private Channel channel;
+    private LoadGenerator.Planned current;
+
+    ClientConnection(LoadGenerator generator) {
+        this.generator = generator;
+    }
+
+    boolean isActive() {
+        return channel != null && channel.isActive();
+    }
+
+    void send(LoadGenerator.Planned planned, FullHttpRequest request) {
+        current = planned;
+        channel.writeAndFlush(request).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+            }
+        });
+    }
+
+    /** Fails the request in flight if it was sent before {@code deadlineNanos}, and closes the connection. */
+    void expireIfSentBefore(long deadlineNanos) {
+        LoadGenerator.Planned p = current;
+        if (p != null && p.sentNanos - deadlineNanos < 0) {
+            current = null;
+            generator.failed(p, "timeout");
+            channel.close();
+        }
+    }
+
+    void close() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        generator.connected(this);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+        LoadGenerator.Planned p = current;
+        if (p == null) {
+            ctx.close(); // an answer nobody asked for (e.g. after a timeout): the connection is out of step
+            return;
+        }
+        current = null;
+        boolean keepAlive = HttpUtil.isKeepAlive(response);
+        boolean replayed = "true".equalsIgnoreCase(response.headers().get(REPLAYED_HEADER));
+        generator.answered(this, p, response.status().code(), replayed, generator.hash(response.content()), keepAlive);
+        if (!keepAlive) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        LoadGenerator.Planned p = current;
+        current = null;
+        if (p != null) {
+            generator.failed(p, "connection_closed");
+        }
+        generator.closed(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,364 @@
+package io.idemgate.loadtest.load;
+
+import io.idemgate.loadtest.upstream.NettyTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.PrintStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends the load: plans requests at a constant arrival rate (or back to back in closed loop),
+ * hands them to free connections, records each answer. Everything — planning, sending, recording —
+ * runs on one event loop, so no state here is shared between threads; {@link #run} blocks the
+ * caller until the run has drained.
+ */
+public final class LoadGenerator {
+
+    /** Responses larger than this fail the request instead of growing the aggregator without bound. */
+    private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+    private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** One planned request. */
+    static final class Planned {
+        final KeyBook.KeyState key;
+        final long intendedNanos;
+        long sentNanos;
+        boolean otherInFlight;
+
+        Planned(KeyBook.KeyState key, long intendedNanos) {
+            this.key = key;
+            this.intendedNanos = intendedNanos;
+        }
+    }
+
+    private final LoadOptions options;
+    private final PrintStream out;
+    private final NettyTransport transport = NettyTransport.detect();
+    private final KeyBook book;
+    private final LatencyStats stats = new LatencyStats();
+    private final ArrayDeque<Planned> backlog = new ArrayDeque<>();
+    private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
+    private final List<ClientConnection> open = new ArrayList<>();
+    private final Map<String, Long> errors = new TreeMap<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final MessageDigest sha256;
+    private final String requestUri;
+    private final String hostHeader;
+    private final FaultCommands faults;
+    private EventLoop loop;
+    private Bootstrap bootstrap;
+    private long startNanos;
+    private long endNanos;
+    private long nextBurstNanos;
+    private long planned;
+    private long sent;
+    private long completed;
+    private long inFlight;
+    private long lastProgressSent;
+    private long lastProgressNanos;
+    private int connectsPending;
+    private boolean sending;
+    private boolean finished;
+
+    public LoadGenerator(LoadOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.book = new KeyBook(options.keySpace(), options.bodyBytes());
+        this.faults = new FaultCommands(out);
+        this.requestUri = options.requestUri();
+        this.hostHeader = options.host() + ":" + options.port();
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the load, then verifies; blocks until both are over. */
+    public LoadResult run() throws InterruptedException {
+        EventLoopGroup group = transport.newEventLoopGroup(1, "loadgen");
+        try {
+            loop = group.next();
+            bootstrap = new Bootstrap().group(loop).channel(transport.socketChannelType())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline()
+                                    .addLast("http-codec", new HttpClientCodec())
+                                    .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                                    .addLast("connection", new ClientConnection(LoadGenerator.this));
+                        }
+                    });
+            loop.execute(this::connectAll);
+            long bound = options.duration().toMillis() + options.timeout().toMillis() + 30_000;
+            try {
+                done.get(bound, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+                out.println("load: the run did not drain in time: " + e);
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            faults.close();
+        }
+        double seconds = Math.max(1e-9, (endNanos - startNanos) / 1e9);
+        Verification verification = new ExactlyOnceVerifier(options).verify(book.keys().values(), out);
+        return new LoadResult(options, seconds, planned, sent, completed, errors, stats, verification.keys(), verification);
+    }
+
+    private void connectAll() {
+        connectsPending = options.connections();
+        for (int i = 0; i < options.connections(); i++) {
+            connect();
+        }
+        // Sending starts when every connection is up or has failed, or after 2 s, whichever is first.
+        loop.schedule(this::begin, 2, TimeUnit.SECONDS);
+    }
+
+    private void connect() {
+        bootstrap.connect(options.host(), options.port()).addListener(f -> {
+            if (!f.isSuccess()) {
+                count("connect_failed");
+                connectAttemptDone();
+                if (!finished) {
+                    loop.schedule(this::connect, RECONNECT_DELAY_NANOS * 4, TimeUnit.NANOSECONDS);
+                }
+            }
+        });
+    }
+
+    private void connectAttemptDone() {
+        if (--connectsPending == 0) {
+            begin();
+        }
+    }
+
+    void connected(ClientConnection c) {
+        open.add(c);
+        idle.add(c);
+        if (connectsPending > 0) {
+            connectAttemptDone();
+        } else {
+            dispatch();
+        }
+    }
+
+    void closed(ClientConnection c) {
+        open.remove(c);
+        idle.remove(c);
+        if (!finished) {
+            loop.schedule(this::connect, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void begin() {
+        if (startNanos != 0) {
+            return;
+        }
+        startNanos = System.nanoTime();
+        lastProgressNanos = startNanos;
+        nextBurstNanos = startNanos + options.burstEvery().toNanos();
+        sending = true;
+        faults.start(options, loop);
+        loop.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
+        loop.scheduleAtFixedRate(() -> {
+            if (!finished) {
+                progress();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        // One sweep for request timeouts instead of a timer per request.
+        loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
+        loop.schedule(this::stopSending, options.duration().toNanos(), TimeUnit.NANOSECONDS);
+        loop.schedule(this::finish, options.duration().toNanos() + options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void tick() {
+        if (!sending) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!options.closedLoop()) {
+            long due = (long) ((now - startNanos) / 1e9 * options.rate());
+            while (planned < due) {
+                plan(nextKey(), startNanos + (long) (planned * 1e9 / options.rate()));
+            }
+        }
+        if (options.burst() > 0 && now >= nextBurstNanos) {
+            KeyBook.KeyState k = book.fresh();
+            for (int i = 0; i < options.burst(); i++) {
+                plan(k, now);
+            }
+            nextBurstNanos += options.burstEvery().toNanos();
+        }
+        dispatch();
+    }
+
+    private KeyBook.KeyState nextKey() {
+        return options.duplicateRatio() > 0 && ThreadLocalRandom.current().nextDouble() < options.duplicateRatio()
+                ? book.duplicate() : book.fresh();
+    }
+
+    private void plan(KeyBook.KeyState key, long intendedNanos) {
+        planned++;
+        if (backlog.size() >= options.maxBacklog()) {
+            count("dropped_backlog_full");
+            return;
+        }
+        backlog.add(new Planned(key, intendedNanos));
+    }
+
+    private void dispatch() {
+        while (!idle.isEmpty()) {
+            if (backlog.isEmpty()) {
+                if (!(sending && options.closedLoop())) {
+                    return;
+                }
+                plan(nextKey(), System.nanoTime());
+            }
+            ClientConnection c = idle.poll();
+            if (c.isActive()) {
+                send(c, backlog.poll());
+            }
+        }
+    }
+
+    private void send(ClientConnection c, Planned p) {
+        p.sentNanos = System.nanoTime();
+        p.otherInFlight = p.key.inFlight > 0;
+        p.key.inFlight++;
+        p.key.sent++;
+        sent++;
+        inFlight++;
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, requestUri,
+                Unpooled.wrappedBuffer(p.key.body));
+        request.headers()
+                .set(HttpHeaderNames.HOST, hostHeader)
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, p.key.body.length)
+                .set(options.keyHeader(), p.key.key);
+        c.send(p, request);
+    }
+
+    private void expireOverdue() {
+        if (finished) {
+            return;
+        }
+        long deadline = System.nanoTime() - options.timeout().toNanos();
+        for (ClientConnection c : List.copyOf(open)) {
+            c.expireIfSentBefore(deadline);
+        }
+    }
+
+    void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, boolean keepAlive) {
+        Outcome outcome = Outcome.classify(status, replayed, p.otherInFlight);
+        complete(p, outcome);
+        if (outcome == Outcome.ERROR) {
+            count("status_" + status);
+        }
+        if (status >= 200 && status < 300) {
+            book.recordSuccess(p.key, status, hash);
+        }
+        if (keepAlive && c.isActive()) {
+            idle.add(c);
+        }
+        dispatch();
+        checkDrained();
+    }
+
+    void failed(Planned p, String reason) {
+        complete(p, Outcome.ERROR);
+        count(finished ? "in_flight_at_deadline" : reason);
+        checkDrained();
+    }
+
+    private void complete(Planned p, Outcome outcome) {
+        p.key.inFlight--;
+        inFlight--;
+        completed++;
+        long from = options.closedLoop() ? p.sentNanos : p.intendedNanos;
+        stats.record(outcome, System.nanoTime() - from);
+    }
+
+    private void count(String reason) {
+        errors.merge(reason, 1L, Long::sum);
+    }
+
+    long hash(ByteBuf content) {
+        sha256.update(content.nioBuffer());
+        byte[] d = sha256.digest();
+        long h = 0;
+        for (int i = 0; i < 8; i++) {
+            h = (h << 8) | (d[i] & 0xff);
+        }
+        return h;
+    }
+
+    private void stopSending() {
+        sending = false;
+        endNanos = System.nanoTime();
+        checkDrained();
+    }
+
+    private void checkDrained() {
+        if (!sending && startNanos != 0 && backlog.isEmpty() && inFlight == 0) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        sending = false;
+        if (endNanos == 0) {
+            endNanos = System.nanoTime();
+        }
+        if (!backlog.isEmpty()) {
+            errors.merge("not_sent_by_deadline", (long) backlog.size(), Long::sum);
+            backlog.clear();
+        }
+        progress();
+        for (ClientConnection c : List.copyOf(open)) {
+            c.close();
+        }
+        done.complete(null);
+    }
+
+    private void progress() {
+        long now = System.nanoTime();
+        double interval = Math.max(1e-9, (now - lastProgressNanos) / 1e9);
+        long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
+        out.printf("[%5.1fs] sent %d (%.0f/s)  done %d  errors %d  conflicts %d  in-flight %d  backlog %d  p99 %.2f ms%n",
+                (now - startNanos) / 1e9, sent, (sent - lastProgressSent) / interval, completed, errorCount,
+                stats.count(Outcome.CONFLICT), inFlight, backlog.size(), LatencyStats.millis(stats.all(), 99));
+        lastProgressSent = sent;
+        lastProgressNanos = now;
+    }
+}

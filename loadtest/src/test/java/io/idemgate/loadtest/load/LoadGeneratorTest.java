@@ -1,0 +1,168 @@
+package io.idemgate.loadtest.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.idemgate.loadtest.upstream.LedgerUpstream;
+import io.idemgate.loadtest.upstream.UpstreamOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class LoadGeneratorTest {
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    private LedgerUpstream ledger;
+    private HttpServer stub;
+
+    @AfterEach
+    void stop() {
+        if (ledger != null) {
+            ledger.close();
+        }
+        if (stub != null) {
+            stub.stop(0);
+        }
+    }
+
+    private String startLedger() {
+        ledger = LedgerUpstream.start(UpstreamOptions.of("--port 0 --threads 1"));
+        return ledger.url();
+    }
+
+    @Test
+    void duplicatesSentStraightToTheNonIdempotentLedgerAreReportedAsViolations(@TempDir Path dir) throws Exception {
+        String url = startLedger();
+        Path results = dir.resolve("results.json");
+
+        int code = LoadCommand.run(List.of("--target", url + "/v1/orders", "--rate", "300", "--duration", "1s",
+                "--connections", "8", "--duplicate-ratio", "0.5", "--key-space", "20", "--ledger", url,
+                "--results", results.toString()), out, out);
+
+        assertThat(code).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("exactly-once: VIOLATED")
+                .containsPattern("lg-\\w+-\\w+: executed \\d+ times");
+        assertThat(Files.readString(results)).contains("\"exactly_once\":{\"ok\":false,\"ledger_checked\":true");
+        assertThat(ledger.ledger().duplicatedKeys()).isPositive();
+    }
+
+    @Test
+    void uniqueKeysAgainstTheLedgerVerifyExactlyOnce() throws Exception {
+        String url = startLedger();
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + url + "/v1/orders --rate 300 --duration 1s"
+                + " --connections 8 --ledger " + url), out).run();
+
+        assertThat(result.verification().ok()).as(printed.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(result.verification().ledgerChecked()).isTrue();
+        assertThat(result.verification().keys()).isEqualTo(result.sent()).isEqualTo(ledger.ledger().executions());
+        assertThat(result.count(Outcome.FIRST)).isEqualTo(result.sent());
+        assertThat(result.verification().summary()).isEqualTo("exactly-once: OK (" + result.sent() + " keys)");
+    }
+
+    @Test
+    void anIdempotentServerReplayingTheFirstBodyPassesAndReplaysAreCountedAsSuch() throws Exception {
+        String url = startIdempotentStub(false);
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + url + "/v1/orders --rate 300 --duration 1s"
+                + " --connections 8 --duplicate-ratio 0.4 --key-space 10 --burst 5 --burst-every 300ms"), out).run();
+
+        assertThat(result.verification().ok()).as(printed.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(result.count(Outcome.REPLAYED) + result.count(Outcome.WAITED)).isPositive();
+        assertThat(result.count(Outcome.FIRST)).isEqualTo(result.keys());
+        assertThat(result.summary()).contains("replayed", "exactly-once: OK");
+    }
+
+    @Test
+    void aReplayWithADifferentBodyIsAViolationEvenWithoutALedger() throws Exception {
+        String url = startIdempotentStub(true);
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + url + "/v1/orders --rate 200 --duration 1s"
+                + " --connections 4 --duplicate-ratio 0.5 --key-space 5"), out).run();
+
+        assertThat(result.verification().ok()).isFalse();
+        assertThat(result.verification().examples()).anySatisfy(e -> assertThat(e).contains("differed from the first"));
+    }
+
+    @Test
+    void aTargetThatNeverAnswersFailsTheRunInsteadOfPassingWithNothingVerified() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+
+        int code = LoadCommand.run(List.of("--target", "http://127.0.0.1:" + port + "/v1/orders", "--rate", "50",
+                "--duration", "500ms", "--connections", "2", "--timeout", "500ms"), out, out);
+
+        assertThat(code).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("connect_failed", "no request was answered");
+    }
+
+    @Test
+    void requestsPastTheTimeoutAreErrorsAndTheirConnectionsAreReopened() throws Exception {
+        ledger = LedgerUpstream.start(UpstreamOptions.of("--port 0 --threads 1 --latency 3s"));
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + ledger.url() + "/v1/orders --rate 20 --duration 500ms"
+                + " --connections 4 --timeout 300ms"), out).run();
+
+        assertThat(result.errors()).containsKey("timeout");
+        assertThat(result.count(Outcome.ERROR)).isEqualTo(result.sent());
+        assertThat(result.sent()).isGreaterThan(4); // more than one request per connection: reopened after each timeout
+    }
+
+    @Test
+    void aMidRunCommandRunsAtItsOffset(@TempDir Path dir) throws Exception {
+        String url = startLedger();
+        Path marker = dir.resolve("ran");
+
+        new LoadGenerator(LoadOptions.parse(List.of("--target", url + "/v1/orders", "--rate", "50", "--duration", "1s",
+                "--connections", "2", "--mid-run-cmd", "300ms:touch " + marker)), out).run();
+
+        assertThat(marker).exists();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[mid-run@300ms] exit 0");
+    }
+
+    /** Answers a key's first POST with a fresh body and replays it after; {@code corrupt} breaks every replay's body. */
+    private String startIdempotentStub(boolean corrupt) throws IOException {
+        Map<String, byte[]> stored = new ConcurrentHashMap<>();
+        AtomicLong ids = new AtomicLong();
+        stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        stub.setExecutor(Executors.newFixedThreadPool(4));
+        stub.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            boolean[] first = {false};
+            byte[] body = stored.computeIfAbsent(key, k -> {
+                first[0] = true;
+                return ("{\"id\":" + ids.incrementAndGet() + "}").getBytes(StandardCharsets.UTF_8);
+            });
+            if (!first[0]) {
+                exchange.getResponseHeaders().set("Idempotent-Replayed", "true");
+                if (corrupt) {
+                    body = ("{\"id\":-" + ids.incrementAndGet() + "}").getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            exchange.sendResponseHeaders(201, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        stub.start();
+        return "http://127.0.0.1:" + stub.getAddress().getPort();
+    }
+}
