@@ -17,6 +17,9 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -40,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * the constructor (connects) and {@link #close()}, which run at start-up and shutdown.
  *
  * <p><b>Waking waiters.</b> The owner's script publishes the record id on {@code <prefix>events};
- * the subscription completes local waiters. {@code awaitChange} registers, waits for the subscription,
+ * the subscription (made in the constructor) completes local waiters. {@code awaitChange} registers,
  * then checks the record, so a change between the caller's claim and its registration is not missed.
  * A lost message (reconnect) is covered by {@value #RECHECK_MILLIS} ms re-checks on one shared thread.
  *
@@ -53,6 +56,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     static final long RECHECK_MILLIS = 1_000;
     private static final int MAX_RECHECKS_PER_PASS = 1_000;
+    private static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
     private static final RedisScript CLAIM = RedisScript.load("claim", false, ScriptOutputType.MULTI);
@@ -65,11 +69,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private final String keyPrefix;
     private final byte[] channel;
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final RedisAsyncCommands<byte[], byte[]> redis;
     private final StatefulRedisPubSubConnection<String, String> events;
-    private final CompletableFuture<Void> subscribed;
     private final Waiters waiters = new Waiters();
     private final ScheduledExecutorService rechecker;
     private volatile boolean closed;
@@ -84,7 +88,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         this.channel = bytes(channelName);
         RedisURI redisUri = RedisURI.create(uri);
         redisUri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(redisUri);
+        // Reconnect attempts back off to at most RECONNECT_MAX_DELAY (Lettuce's default goes to 30 s), so
+        // the gateway recovers within about a second of Redis coming back.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 // Fail fast while disconnected instead of queueing: a fail-closed route answers 503 at once.
@@ -94,17 +103,19 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             this.connection = client.connect(ByteArrayCodec.INSTANCE);
             this.redis = connection.async();
             this.events = client.connectPubSub(StringCodec.UTF8);
+            events.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String id) {
+                    waiters.wake(id);
+                }
+            });
+            // Subscribed before the first waiter; Lettuce subscribes again by itself after a reconnect.
+            events.sync().subscribe(channelName);
         } catch (RuntimeException e) {
             client.shutdown();
+            resources.shutdown();
             throw e;
         }
-        events.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String from, String id) {
-                waiters.wake(id);
-            }
-        });
-        this.subscribed = events.async().subscribe(channelName).toCompletableFuture();
         this.rechecker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "idemgate-redis-store-recheck");
             thread.setDaemon(true);
@@ -167,8 +178,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return closedStage();
         }
         CompletableFuture<Void> change = waiters.register(id);
-        // Subscribed first, then look: a change after the look is published to us; one before it is seen.
-        subscribed.thenCompose(ignored -> inFlight(id)).whenComplete((running, failure) -> {
+        // Registered (and subscribed since construction) first, then look: a change after the look is
+        // published to us, one before it is seen by the look.
+        inFlight(id).whenComplete((running, failure) -> {
             if (failure != null) {
                 change.completeExceptionally(failure);
             } else if (!running) {
@@ -197,6 +209,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         events.close();
         connection.close();
         client.shutdown();
+        resources.shutdown();
     }
 
     /** Futures handed out by {@code awaitChange} that are still pending. */

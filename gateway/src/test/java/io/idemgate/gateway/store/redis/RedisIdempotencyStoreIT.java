@@ -9,6 +9,7 @@ import io.idemgate.gateway.store.IdempotencyStoreContract;
 import io.idemgate.gateway.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class RedisIdempotencyStoreIT extends IdempotencyStoreContract {
 
     private static final String PREFIX = "idemgate-test:";
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     private static RedisServer redis;
 
     @BeforeAll
@@ -117,6 +119,26 @@ class RedisIdempotencyStoreIT extends IdempotencyStoreContract {
     }
 
     @Test
+    void whileRedisIsDownOperationsFailFastAndTheStoreRecoversByItself() {
+        claim(FINGERPRINT, OWNER, false);
+        redis.kill();
+
+        long start = System.nanoTime();
+        assertThat(store.claim(id, FINGERPRINT, OTHER_OWNER, lease(), false, ttl()).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plusMillis(500));
+        assertThat(await(store.ping())).isFalse();
+
+        redis.restart();
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> await(store.ping()));
+        assertThat(claim(FINGERPRINT, OWNER, false)).isEqualTo(new Claimed(1, false));
+        CompletableFuture<Void> waiter = store.awaitChange(id);
+        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        assertThat(waiter).succeedsWithin(wakeWithin());
+    }
+
+    @Test
     void pingAnswersFalseAfterClose() {
         store.close();
 
@@ -124,6 +146,6 @@ class RedisIdempotencyStoreIT extends IdempotencyStoreContract {
     }
 
     private static RedisIdempotencyStore newStore() {
-        return new RedisIdempotencyStore(redis.uri(), PREFIX, Duration.ofSeconds(2));
+        return new RedisIdempotencyStore(redis.uri(), PREFIX, COMMAND_TIMEOUT);
     }
 }
