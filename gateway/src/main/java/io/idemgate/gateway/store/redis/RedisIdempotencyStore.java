@@ -57,6 +57,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     static final long RECHECK_MILLIS = 1_000;
     private static final int MAX_RECHECKS_PER_PASS = 1_000;
     private static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
     private static final RedisScript CLAIM = RedisScript.load("claim", false, ScriptOutputType.MULTI);
@@ -87,7 +88,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         String channelName = keyPrefix + "events";
         this.channel = bytes(channelName);
         RedisURI redisUri = RedisURI.create(uri);
-        redisUri.setTimeout(commandTimeout);
+        // The URI timeout bounds connecting and the handshake (HELLO, CLIENT SETINFO), which on a cold JVM
+        // can outlast a tight command-timeout; commands themselves are bounded by the TimeoutOptions below.
+        redisUri.setTimeout(commandTimeout.compareTo(HANDSHAKE_TIMEOUT) > 0 ? commandTimeout : HANDSHAKE_TIMEOUT);
         // Reconnect attempts back off to at most RECONNECT_MAX_DELAY (Lettuce's default goes to 30 s), so
         // the gateway recovers within about a second of Redis coming back.
         this.resources = DefaultClientResources.builder()
