@@ -18,9 +18,11 @@ public final class StoreFactory {
     }
 
     private static IdempotencyStore redis(StoreConfig.Redis redis) {
-        if (redis.mode() != StoreConfig.Redis.Mode.STANDALONE) {
+        // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
+        // again after every reconnect, so a failover is followed like any other reconnect.
+        if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
             throw new IllegalStateException("idemgate.store.redis.mode = " + redis.mode().name().toLowerCase()
-                    + " is not supported yet; use standalone");
+                    + " is not supported yet; use standalone or sentinel");
         }
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class StoreFactoryTest {
 
     @Test
-    void sentinelAndClusterAreRefusedWithAClearMessage() {
-        for (Mode mode : List.of(Mode.SENTINEL, Mode.CLUSTER)) {
+    void clusterIsRefusedWithAClearMessage() {
+        for (Mode mode : List.of(Mode.CLUSTER)) {
             StoreConfig config = new StoreConfig(StoreConfig.Type.REDIS, new StoreConfig.Memory(1),
                     new StoreConfig.Redis(List.of("redis://127.0.0.1:1"), mode, "idemgate:", Duration.ofMillis(250)));
 

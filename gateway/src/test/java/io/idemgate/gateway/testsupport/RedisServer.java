@@ -25,19 +25,41 @@ public final class RedisServer implements AutoCloseable {
     private static final long READY_WITHIN_MILLIS = 10_000;
 
     private final Path dir;
-    private int port;
+    private final List<String> args;
+    private final int port;
     private Process process;
 
-    private RedisServer(Path dir) {
+    private RedisServer(Path dir, int port, List<String> args) {
         this.dir = dir;
+        this.port = port;
+        this.args = args;
     }
 
     public static RedisServer start() {
         try {
-            RedisServer server = new RedisServer(Files.createTempDirectory("idemgate-redis"));
-            server.port = freePort();
+            Path dir = Files.createTempDirectory("idemgate-redis");
+            int port = freePort();
+            RedisServer server = new RedisServer(dir, port, List.of(BINARY, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
             server.launch();
             return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Sentinel (quorum 1) watching {@code master} under {@code masterName}; it rewrites its own config file. */
+    public static RedisServer startSentinel(RedisServer master, String masterName) {
+        try {
+            Path dir = Files.createTempDirectory("idemgate-sentinel");
+            int port = freePort();
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
+                    "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1",
+                    "sentinel down-after-milliseconds " + masterName + " 1000", ""));
+            RedisServer sentinel = new RedisServer(dir, port, List.of(BINARY, conf.toString(), "--sentinel"));
+            sentinel.launch();
+            return sentinel;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,8 +126,7 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() {
         try {
-            process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+            process = new ProcessBuilder(args)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();

@@ -89,7 +89,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /**
      * Connects to a standalone Redis ({@code redis://} or {@code rediss://}, password and database in
-     * the URI). Fails when Redis cannot be reached within {@code commandTimeout}.
+     * the URI) or, through Sentinel, to its master ({@code redis-sentinel://…#master}). Blocks until
+     * connected and subscribed, and fails when Redis cannot be reached: call it at start-up only.
      */
     public RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout) {
         this(uri, keyPrefix, commandTimeout, Duration.ofMillis(RECHECK_MILLIS));
