@@ -18,7 +18,12 @@ final class Waiters {
 
     CompletableFuture<Void> register(String id) {
         CompletableFuture<Void> change = new CompletableFuture<>();
-        byId.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(change);
+        // Added inside the map operation: a concurrent removal of the last waiter cannot orphan this set.
+        byId.compute(id, (key, set) -> {
+            Set<CompletableFuture<Void>> waiting = set == null ? ConcurrentHashMap.newKeySet() : set;
+            waiting.add(change);
+            return waiting;
+        });
         change.whenComplete((ignored, failure) -> byId.computeIfPresent(id, (key, set) -> {
             set.remove(change);
             return set.isEmpty() ? null : set;
