@@ -2,6 +2,7 @@ package io.idemgate.gateway.store;
 
 import io.idemgate.gateway.config.StoreConfig;
 import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
+import io.idemgate.gateway.store.redis.RedisIdempotencyStore;
 
 /** Builds the configured store. */
 public final class StoreFactory {
@@ -12,8 +13,20 @@ public final class StoreFactory {
     public static IdempotencyStore create(StoreConfig config) {
         return switch (config.type()) {
             case MEMORY -> new MemoryIdempotencyStore(config.memory().maxEntries());
-            case REDIS -> throw new IllegalStateException(
-                    "idemgate.store.type = redis is not available in this build yet; use memory (the default)");
+            case REDIS -> redis(config.redis());
         };
+    }
+
+    private static IdempotencyStore redis(StoreConfig.Redis redis) {
+        // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
+        // again after every reconnect, so a failover is followed like any other reconnect.
+        if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
+            throw new IllegalStateException("idemgate.store.redis.mode = " + redis.mode().name().toLowerCase()
+                    + " is not supported yet; use standalone or sentinel");
+        }
+        if (redis.uris().isEmpty()) {
+            throw new IllegalStateException("idemgate.store.redis.uris is empty");
+        }
+        return new RedisIdempotencyStore(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout());
     }
 }

@@ -1,0 +1,145 @@
+package io.idemgate.gateway.store.redis;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
+import io.idemgate.gateway.idempotency.StoredResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates between the Redis hash of one record (docs/store-format.md) and {@link IdempotencyRecord}.
+ * Only format version 1 is read; an unknown version fails loudly instead of being misread.
+ *
+ * <p>Threading: stateless, any thread.
+ */
+final class RecordCodec {
+
+    static final String FORMAT_VERSION = "1";
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private RecordCodec() {
+    }
+
+    /** Reads a flat {@code field, value, ...} list (HGETALL, or a script's reply after {@code from}). */
+    static Map<String, byte[]> fields(List<?> flat, int from) {
+        Map<String, byte[]> fields = new HashMap<>();
+        for (int i = from; i + 1 < flat.size(); i += 2) {
+            fields.put(utf8((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
+        }
+        return fields;
+    }
+
+    /** HGETALL's answer with field names as text. */
+    static Map<String, byte[]> stringKeys(Map<byte[], byte[]> hash) {
+        Map<String, byte[]> fields = new HashMap<>();
+        hash.forEach((field, value) -> fields.put(utf8(field), value));
+        return fields;
+    }
+
+    static IdempotencyRecord decode(Map<String, byte[]> hash) {
+        String version = text(hash, "v");
+        if (!FORMAT_VERSION.equals(version)) {
+            throw new IllegalStateException("unsupported Redis record format version " + version);
+        }
+        String fingerprint = text(hash, "fp");
+        long fence = number(hash, "fence");
+        Instant created = instant(hash, "created");
+        return switch (text(hash, "state")) {
+            case "inflight" -> new InFlight(fingerprint, fence, text(hash, "owner"), instant(hash, "lease_until"),
+                    created);
+            case "completed" -> new Completed(fingerprint, fence, response(hash), created,
+                    instant(hash, "completed"), instant(hash, "expires"));
+            case "unknown" -> new OutcomeUnknown(fingerprint, fence, text(hash, "reason"), created,
+                    instant(hash, "since"), instant(hash, "expires"));
+            default -> throw new IllegalStateException("unknown record state " + text(hash, "state"));
+        };
+    }
+
+    /** Headers as a JSON array of {@code [name, value]} pairs: order and repeats survive. */
+    static byte[] encodeHeaders(List<Map.Entry<String, String>> headers) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            for (Map.Entry<String, String> header : headers) {
+                json.writeStartArray();
+                json.writeString(header.getKey());
+                json.writeString(header.getValue());
+                json.writeEndArray();
+            }
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static List<Map.Entry<String, String>> decodeHeaders(byte[] encoded) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        try (JsonParser json = JSON.createParser(encoded)) {
+            expect(json.nextToken(), JsonToken.START_ARRAY);
+            while (json.nextToken() == JsonToken.START_ARRAY) {
+                String name = json.nextTextValue();
+                String value = json.nextTextValue();
+                expect(json.nextToken(), JsonToken.END_ARRAY);
+                headers.add(Map.entry(name, value));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return headers;
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(long number) {
+        return bytes(Long.toString(number));
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static StoredResponse response(Map<String, byte[]> hash) {
+        byte[] body = hash.getOrDefault("body", new byte[0]);
+        return new StoredResponse((int) number(hash, "status"), decodeHeaders(hash.get("headers")), body,
+                "1".equals(text(hash, "omitted")));
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("malformed headers field: expected " + expected + ", found " + actual);
+        }
+    }
+
+    private static String text(Map<String, byte[]> hash, String field) {
+        byte[] value = hash.get(field);
+        return value == null ? null : utf8(value);
+    }
+
+    private static long number(Map<String, byte[]> hash, String field) {
+        String value = text(hash, field);
+        if (value == null) {
+            throw new IllegalStateException("record field " + field + " missing");
+        }
+        return Long.parseLong(value);
+    }
+
+    private static Instant instant(Map<String, byte[]> hash, String field) {
+        return Instant.ofEpochMilli(number(hash, field));
+    }
+}

@@ -1,0 +1,290 @@
+package io.idemgate.gateway.store.redis;
+
+import static io.idemgate.gateway.store.redis.RecordCodec.bytes;
+
+import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.StoredResponse;
+import io.idemgate.gateway.store.ClaimResult;
+import io.idemgate.gateway.store.IdempotencyStore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared store: every record is one Redis hash, every state change one Lua script (atomic on the
+ * server, timed by the server clock), so many gateway instances see one truth. Format, keys and
+ * scripts: docs/store-format.md.
+ *
+ * <p><b>Connections.</b> One command connection (auto-flush, pipelined by Lettuce) and one pub/sub
+ * connection per store. Every command fails after {@code commandTimeout}; nothing here blocks, except
+ * the constructor (connects) and {@link #close()}, which run at start-up and shutdown.
+ *
+ * <p><b>Waking waiters.</b> The owner's script publishes the record id on {@code <prefix>events};
+ * the subscription (made in the constructor) completes local waiters. {@code awaitChange} registers,
+ * then checks the record, so a change between the caller's claim and its registration is not missed.
+ * A lost message (reconnect) is covered by {@value #RECHECK_MILLIS} ms re-checks on one shared thread.
+ *
+ * <p>Same readings of the contract as the memory store: fences restart at 1 after a release; a late
+ * owner whose lease lapsed may still write until a claim converts or takes over the record.
+ *
+ * <p>Threading: any thread; futures complete on Lettuce's I/O threads, so callers hop back.
+ */
+public final class RedisIdempotencyStore implements IdempotencyStore {
+
+    static final long RECHECK_MILLIS = 1_000;
+    private static final int MAX_RECHECKS_PER_PASS = 1_000;
+    private static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
+
+    static {
+        // Lettuce records a JFR event per connection by default; initialising JFR costs seconds at start-up
+        // (measured: 6 s of a 6.5 s first connect). Off unless the operator sets -Dio.lettuce.core.jfr=true.
+        if (System.getProperty("io.lettuce.core.jfr") == null) {
+            System.setProperty("io.lettuce.core.jfr", "false");
+        }
+    }
+
+    private static final RedisScript CLAIM = RedisScript.load("claim", false, ScriptOutputType.MULTI);
+    private static final RedisScript RENEW = RedisScript.load("renew", true, ScriptOutputType.INTEGER);
+    private static final RedisScript COMPLETE = RedisScript.load("complete", true, ScriptOutputType.INTEGER);
+    private static final RedisScript RELEASE = RedisScript.load("release", true, ScriptOutputType.INTEGER);
+    private static final RedisScript MARK_UNKNOWN = RedisScript.load("mark-unknown", true, ScriptOutputType.INTEGER);
+    private static final RedisScript DELETE = RedisScript.load("delete", false, ScriptOutputType.INTEGER);
+    private static final RedisScript IN_FLIGHT = RedisScript.load("in-flight", false, ScriptOutputType.INTEGER);
+
+    private final String keyPrefix;
+    private final byte[] channel;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisAsyncCommands<byte[], byte[]> redis;
+    private final StatefulRedisPubSubConnection<String, String> events;
+    private final Waiters waiters = new Waiters();
+    private final ScheduledExecutorService rechecker;
+    private volatile boolean closed;
+
+    /**
+     * Connects to a standalone Redis ({@code redis://} or {@code rediss://}, password and database in
+     * the URI) or, through Sentinel, to its master ({@code redis-sentinel://…#master}). Blocks until
+     * connected and subscribed, and fails when Redis cannot be reached: call it at start-up only.
+     */
+    public RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout) {
+        this(uri, keyPrefix, commandTimeout, Duration.ofMillis(RECHECK_MILLIS));
+    }
+
+    /** As above, with another fallback re-check interval (tests use a long one to see pub/sub alone). */
+    RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, Duration recheckInterval) {
+        this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+        String channelName = keyPrefix + "events";
+        this.channel = bytes(channelName);
+        RedisURI redisUri = RedisURI.create(uri);
+        // The URI timeout bounds connecting and the handshake (HELLO, CLIENT SETINFO), which on a cold JVM
+        // can outlast a tight command-timeout; commands themselves are bounded by the TimeoutOptions below.
+        redisUri.setTimeout(commandTimeout.compareTo(HANDSHAKE_TIMEOUT) > 0 ? commandTimeout : HANDSHAKE_TIMEOUT);
+        // Reconnect attempts back off to at most RECONNECT_MAX_DELAY (Lettuce's default goes to 30 s), so
+        // the gateway recovers within about a second of Redis coming back.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, redisUri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                // Fail fast while disconnected instead of queueing: a fail-closed route answers 503 at once.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        try {
+            this.connection = client.connect(ByteArrayCodec.INSTANCE);
+            this.redis = connection.async();
+            this.events = client.connectPubSub(StringCodec.UTF8);
+            events.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String id) {
+                    waiters.wake(id);
+                }
+            });
+            // Subscribed before the first waiter; Lettuce subscribes again by itself after a reconnect.
+            events.sync().subscribe(channelName);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw e;
+        }
+        this.rechecker = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "idemgate-redis-store-recheck");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long recheck = recheckInterval.toMillis();
+        rechecker.scheduleWithFixedDelay(this::recheckQuietly, recheck, recheck, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletionStage<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
+                                              boolean takeOverUnknown, Duration unknownTtl) {
+        return guarded(() -> CLAIM.<List<Object>>run(redis, key(id), bytes(fingerprint), bytes(owner),
+                        bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
+                        channel, bytes(id))
+                .thenApply(RedisIdempotencyStore::claimResult));
+    }
+
+    @Override
+    public CompletionStage<Boolean> renew(String id, String owner, long fence, Duration lease) {
+        return ownerWrite(RENEW, id, bytes(owner), bytes(fence), bytes(lease.toMillis()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response,
+                                             Duration ttl) {
+        Objects.requireNonNull(response, "response");
+        return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id),
+                bytes(response.status()), RecordCodec.encodeHeaders(response.headers()), response.body(),
+                bytes(response.bodyOmitted() ? "1" : "0"));
+    }
+
+    @Override
+    public CompletionStage<Boolean> release(String id, String owner, long fence) {
+        return ownerWrite(RELEASE, id, bytes(owner), bytes(fence), channel, bytes(id));
+    }
+
+    @Override
+    public CompletionStage<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason,
+                                                       Duration ttl) {
+        return ownerWrite(MARK_UNKNOWN, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id),
+                bytes(reason));
+    }
+
+    @Override
+    public CompletionStage<Optional<IdempotencyRecord>> get(String id) {
+        // One HGETALL is atomic by itself; no script needed to read.
+        return guarded(() -> redis.hgetall(key(id)).toCompletableFuture()
+                .thenApply(hash -> hash.isEmpty() ? Optional.<IdempotencyRecord>empty()
+                        : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash)))));
+    }
+
+    @Override
+    public CompletionStage<Boolean> delete(String id) {
+        return guarded(() -> DELETE.<Long>run(redis, key(id), channel, bytes(id)).thenApply(deleted -> deleted == 1));
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitChange(String id) {
+        if (closed) {
+            return closedStage();
+        }
+        CompletableFuture<Void> change = waiters.register(id);
+        // Registered (and subscribed since construction) first, then look: a change after the look is
+        // published to us, one before it is seen by the look.
+        inFlight(id).whenComplete((running, failure) -> {
+            if (failure != null) {
+                change.completeExceptionally(failure);
+            } else if (!running) {
+                change.complete(null);
+            }
+        });
+        return change;
+    }
+
+    @Override
+    public CompletionStage<Boolean> ping() {
+        if (closed) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return redis.ping().toCompletableFuture().handle((pong, failure) -> failure == null && "PONG".equals(pong));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rechecker.shutdownNow();
+        waiters.failAll(new IllegalStateException("redis store closed"));
+        events.close();
+        connection.close();
+        client.shutdown();
+        resources.shutdown();
+    }
+
+    /** Futures handed out by {@code awaitChange} that are still pending. */
+    public int waiterCount() {
+        return waiters.count();
+    }
+
+    private CompletableFuture<Boolean> inFlight(String id) {
+        return IN_FLIGHT.<Long>run(redis, key(id)).thenApply(running -> running == 1);
+    }
+
+    /** The bounded fallback: wakes waiters whose record is no longer in flight, published or not. */
+    private void recheckQuietly() {
+        try {
+            for (String id : waiters.ids(MAX_RECHECKS_PER_PASS)) {
+                inFlight(id).thenAccept(running -> {
+                    if (!running) {
+                        waiters.wake(id);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            // A failed pass must not cancel the schedule; the next pass retries.
+            log.warn("redis store re-check failed", e);
+        }
+    }
+
+    private CompletionStage<Boolean> ownerWrite(RedisScript script, String id, byte[]... args) {
+        return guarded(() -> script.<Long>run(redis, key(id), args).thenApply(written -> written == 1));
+    }
+
+    private <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> operation) {
+        if (closed) {
+            return closedStage();
+        }
+        try {
+            return operation.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** {@code <prefix>{<id>}}: the braces are the hash tag, so a record's keys always share one Cluster slot. */
+    private byte[] key(String id) {
+        return bytes(keyPrefix + "{" + id + "}");
+    }
+
+    private static ClaimResult claimResult(List<Object> reply) {
+        String kind = RecordCodec.utf8((byte[]) reply.get(0));
+        if ("claimed".equals(kind)) {
+            long fence = Long.parseLong(RecordCodec.utf8((byte[]) reply.get(1)));
+            return new ClaimResult.Claimed(fence, "1".equals(RecordCodec.utf8((byte[]) reply.get(2))));
+        }
+        return new ClaimResult.Existing(RecordCodec.decode(RecordCodec.fields(reply, 1)));
+    }
+
+    private static <T> CompletableFuture<T> closedStage() {
+        return CompletableFuture.failedFuture(new IllegalStateException("redis store closed"));
+    }
+}

@@ -1,0 +1,40 @@
+-- Claim an idempotency key. KEYS[1] record hash; ARGV: fingerprint, owner, lease ms, takeover (1/0),
+-- unknown ttl ms, channel, id. Times come from the server clock so gateway clocks never matter.
+-- Answers {'claimed', fence, tookOver} or {'existing', field, value, ...}.
+local key = KEYS[1]
+local fp, owner, lease, takeover, unknown_ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] == '1', tonumber(ARGV[5])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function n(x) return string.format('%.0f', x) end
+
+local function own(fence, took_over)
+  redis.call('DEL', key)
+  redis.call('HSET', key, 'v', '1', 'state', 'inflight', 'fp', fp, 'fence', n(fence), 'owner', owner,
+    'lease_until', n(now + lease), 'unknown_ttl', n(unknown_ttl), 'created', n(now))
+  -- A gateway that dies mid-request leaves no key behind forever: past its lease the record would be
+  -- outcome-unknown for unknown_ttl, so it may vanish then.
+  redis.call('PEXPIRE', key, lease + unknown_ttl)
+  return {'claimed', n(fence), took_over and '1' or '0'}
+end
+
+local state = redis.call('HGET', key, 'state')
+if not state then
+  return own(1, false)
+end
+local same = redis.call('HGET', key, 'fp') == fp
+local fence = tonumber(redis.call('HGET', key, 'fence'))
+if state == 'inflight' and tonumber(redis.call('HGET', key, 'lease_until')) <= now then
+  if same and takeover then
+    return own(fence + 1, true)
+  end
+  redis.call('HDEL', key, 'owner', 'lease_until', 'unknown_ttl')
+  redis.call('HSET', key, 'state', 'unknown', 'reason', 'lease expired', 'since', n(now),
+    'expires', n(now + unknown_ttl))
+  redis.call('PEXPIRE', key, unknown_ttl)
+  redis.call('PUBLISH', ARGV[6], ARGV[7])
+elseif state == 'unknown' and same and takeover then
+  return own(fence + 1, true)
+end
+local reply = redis.call('HGETALL', key)
+table.insert(reply, 1, 'existing')
+return reply

@@ -1,0 +1,162 @@
+package io.idemgate.gateway.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
+import io.idemgate.gateway.store.ClaimResult.Claimed;
+import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.store.IdempotencyStoreContract;
+import io.idemgate.gateway.testsupport.RedisServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store contract against a real redis-server, plus what only a shared store must do. */
+class RedisIdempotencyStoreIT extends IdempotencyStoreContract {
+
+    private static final String PREFIX = "idemgate-test:";
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.stop();
+    }
+
+    @Override
+    protected IdempotencyStore createStore() {
+        return newStore();
+    }
+
+    /** Redis keeps time itself: leases and TTLs are short, and time passes by waiting. */
+    @Override
+    protected void letTimePass(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis() + 50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected Duration lease() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    protected Duration ttl() {
+        return Duration.ofMillis(1500);
+    }
+
+    @Override
+    protected Duration wakeWithin() {
+        return Duration.ofSeconds(3);
+    }
+
+    @Test
+    void scriptsForgottenByRedisAreSentAgain() {
+        assertThat(redis.command("SCRIPT FLUSH")).isEqualTo("+OK");
+
+        assertThat(claim(FINGERPRINT, OWNER, false)).isEqualTo(new Claimed(1, false));
+        assertThat(await(store.complete(id, OWNER, 1, response("paid"), ttl()))).isTrue();
+    }
+
+    @Test
+    void aWaiterOnOneInstanceIsWokenByACompletionOnAnotherThroughPubSub() {
+        // The waiting instance re-checks only every minute: a wake-up within seconds came by pub/sub.
+        try (IdempotencyStore other = new RedisIdempotencyStore(redis.uri(), PREFIX, COMMAND_TIMEOUT,
+                Duration.ofMinutes(1))) {
+            claim(FINGERPRINT, OWNER, false);
+            CompletableFuture<Void> waiter = other.awaitChange(id);
+            assertThat(waiter).isNotDone();
+
+            await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+
+            assertThat(waiter).succeedsWithin(wakeWithin());
+        }
+    }
+
+    @Test
+    void aLostNotificationIsCoveredByTheFallbackReCheck() {
+        claim(FINGERPRINT, OWNER, false);
+        CompletableFuture<Void> waiter = store.awaitChange(id);
+
+        // A write that bypasses the scripts publishes nothing, as if the message had been lost.
+        assertThat(redis.command("DEL " + PREFIX + "{" + id + "}")).isEqualTo(":1");
+
+        assertThat(waiter).succeedsWithin(Duration.ofMillis(RedisIdempotencyStore.RECHECK_MILLIS * 3));
+    }
+
+    @Test
+    void anOwnerOnOneInstanceCannotWriteAfterAnotherInstanceTookOver() {
+        try (IdempotencyStore other = newStore()) {
+            claim(FINGERPRINT, OWNER, false);
+            letTimePass(lease());
+
+            assertThat(await(other.claim(id, FINGERPRINT, OTHER_OWNER, lease(), true, ttl())))
+                    .isEqualTo(new Claimed(2, true));
+
+            assertThat(await(store.complete(id, OWNER, 1, response("stale"), ttl()))).isFalse();
+            assertThat(await(store.renew(id, OWNER, 1, lease()))).isFalse();
+            assertThat(((InFlight) await(store.get(id)).orElseThrow()).owner()).isEqualTo(OTHER_OWNER);
+            assertThat(await(other.complete(id, OTHER_OWNER, 2, response("fresh"), ttl()))).isTrue();
+        }
+    }
+
+    @Test
+    void aBinaryBodyAndRepeatedHeadersSurviveTheRoundTrip() {
+        claim(FINGERPRINT, OWNER, false);
+        byte[] body = new byte[256];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) i;
+        }
+        var response = new io.idemgate.gateway.idempotency.StoredResponse(200,
+                java.util.List.of(java.util.Map.entry("Set-Cookie", "a=1"), java.util.Map.entry("Set-Cookie", "b=\"2\"")),
+                body, false);
+        await(store.complete(id, OWNER, 1, response, ttl()));
+
+        var completed = (io.idemgate.gateway.idempotency.IdempotencyRecord.Completed) record();
+        assertThat(completed.response().body()).isEqualTo(body);
+        assertThat(completed.response().headers()).isEqualTo(response.headers());
+    }
+
+    @Test
+    void whileRedisIsDownOperationsFailFastAndTheStoreRecoversByItself() {
+        claim(FINGERPRINT, OWNER, false);
+        redis.kill();
+
+        long start = System.nanoTime();
+        assertThat(store.claim(id, FINGERPRINT, OTHER_OWNER, lease(), false, ttl()).toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plusMillis(500));
+        assertThat(await(store.ping())).isFalse();
+
+        redis.restart();
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> await(store.ping()));
+        assertThat(claim(FINGERPRINT, OWNER, false)).isEqualTo(new Claimed(1, false));
+        CompletableFuture<Void> waiter = store.awaitChange(id);
+        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        assertThat(waiter).succeedsWithin(wakeWithin());
+    }
+
+    @Test
+    void pingAnswersFalseAfterClose() {
+        store.close();
+
+        assertThat(await(store.ping())).isFalse();
+    }
+
+    private static RedisIdempotencyStore newStore() {
+        return new RedisIdempotencyStore(redis.uri(), PREFIX, COMMAND_TIMEOUT);
+    }
+}

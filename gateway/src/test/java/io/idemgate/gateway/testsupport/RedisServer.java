@@ -1,0 +1,185 @@
+package io.idemgate.gateway.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} on a free port of 127.0.0.1, without persistence, in a temporary directory.
+ * Every wait is bounded; {@link #stop()} always leaves no process behind.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final String BINARY = System.getProperty("idemgate.test.redis-server", "redis-server");
+    private static final long READY_WITHIN_MILLIS = 10_000;
+
+    private final Path dir;
+    private final List<String> args;
+    private final int port;
+    private Process process;
+
+    private RedisServer(Path dir, int port, List<String> args) {
+        this.dir = dir;
+        this.port = port;
+        this.args = args;
+    }
+
+    public static RedisServer start() {
+        try {
+            Path dir = Files.createTempDirectory("idemgate-redis");
+            int port = freePort();
+            RedisServer server = new RedisServer(dir, port, List.of(BINARY, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Sentinel (quorum 1) watching {@code master} under {@code masterName}; it rewrites its own config file. */
+    public static RedisServer startSentinel(RedisServer master, String masterName) {
+        try {
+            Path dir = Files.createTempDirectory("idemgate-sentinel");
+            int port = freePort();
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
+                    "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1",
+                    "sentinel down-after-milliseconds " + masterName + " 1000", ""));
+            RedisServer sentinel = new RedisServer(dir, port, List.of(BINARY, conf.toString(), "--sentinel"));
+            sentinel.launch();
+            return sentinel;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Sends one command (inline protocol) and returns the first reply line, e.g. {@code +OK}. */
+    public String command(String line) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder reply = new StringBuilder();
+            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+                if (c != '\r') {
+                    reply.append((char) c);
+                }
+            }
+            return reply.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(process);
+        }
+    }
+
+    /** Starts again on the same port after {@link #kill()} or {@link #stop()}; data is gone. */
+    public void restart() {
+        kill();
+        launch();
+    }
+
+    public void stop() {
+        if (process != null) {
+            process.destroy();
+            if (!waitFor(process)) {
+                process.destroyForcibly();
+                waitFor(process);
+            }
+        }
+        deleteDir();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder(args)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + BINARY, e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MILLIS);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with " + process.exitValue());
+            }
+            try {
+                if ("+PONG".equals(command("PING"))) {
+                    return;
+                }
+            } catch (UncheckedIOException notYet) {
+                // not listening yet
+            }
+            sleep(20);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-server not ready within " + READY_WITHIN_MILLIS + " ms");
+    }
+
+    private static boolean waitFor(Process process) {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void deleteDir() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
