@@ -17,9 +17,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Command line entry: {@code [--config PATH] [--check-config | --health-check [URL]]}. Loads and validates the config before
- * logging starts (so the log format comes from it), runs the gateway, turns SIGTERM/SIGINT into a
- * graceful stop that exits 0, and SIGHUP into a reload of the route rules.
+ * Command line entry: {@code [--config PATH] [--check-config | --health-check [URL]]}. Loads and
+ * validates the config before logging starts (so the log format comes from it), runs the gateway,
+ * turns SIGTERM/SIGINT into a graceful stop that exits 0, and SIGHUP into a reload of the route rules.
  */
 public final class GatewayMain {
 

@@ -43,8 +43,8 @@ final class HealthCheck {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .build();
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         try {
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
             int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status == 200) {
                 return 0;
@@ -54,7 +54,7 @@ final class HealthCheck {
             Thread.currentThread().interrupt();
             err.println("unhealthy: " + url + " interrupted");
         } catch (Exception e) {
-            // Connection refused, timeout, a malformed URL or a non-HTTP peer: all mean "not healthy".
+            // Connection refused, timeout, a non-HTTP URL or peer: all mean "not healthy".
             err.println("unhealthy: " + url + ": " + e);
         }
         return 1;

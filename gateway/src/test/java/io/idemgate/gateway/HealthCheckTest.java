@@ -50,6 +50,12 @@ class HealthCheckTest {
     }
 
     @Test
+    void aUrlThatIsNotHttpIsUnhealthyOrRefused() throws Exception {
+        assertThat(run("--health-check", "ftp://127.0.0.1/healthz")).isEqualTo(1);
+        assertThat(run("--health-check", "http://bad host/")).isEqualTo(2);
+    }
+
+    @Test
     void aStatusOtherThan200IsUnhealthy() throws Exception {
         try (GatewayFixture gateway = GatewayFixture.start("")) {
             assertThat(run("--health-check", gateway.adminUri("/no-such-endpoint").toString())).isEqualTo(1);
