@@ -8,6 +8,7 @@ import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -16,9 +17,9 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Command line entry: {@code [--config PATH] [--check-config]}. Loads and validates the config before
- * logging starts (so the log format comes from it), runs the gateway, turns SIGTERM/SIGINT into a
- * graceful stop that exits 0, and SIGHUP into a reload of the route rules.
+ * Command line entry: {@code [--config PATH] [--check-config | --health-check [URL]]}. Loads and
+ * validates the config before logging starts (so the log format comes from it), runs the gateway,
+ * turns SIGTERM/SIGINT into a graceful stop that exits 0, and SIGHUP into a reload of the route rules.
  */
 public final class GatewayMain {
 
@@ -33,7 +34,10 @@ public final class GatewayMain {
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         Path configPath = Path.of(DEFAULT_CONFIG);
+        boolean configGiven = false;
         boolean checkOnly = false;
+        boolean healthCheck = false;
+        URI healthUrl = null; // null: from --config's admin listener, else HealthCheck.DEFAULT_URL
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> {
@@ -42,12 +46,26 @@ public final class GatewayMain {
                         return 2;
                     }
                     configPath = Path.of(args[++i]);
+                    configGiven = true;
                 }
                 case "--check-config" -> checkOnly = true;
+                case "--health-check" -> {
+                    healthCheck = true;
+                    if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                        try {
+                            healthUrl = URI.create(args[++i]);
+                        } catch (IllegalArgumentException e) {
+                            err.println("--health-check: not a URL: " + args[i]);
+                            return 2;
+                        }
+                    }
+                }
                 case "-h", "--help" -> {
-                    out.println("usage: java -jar idemgate.jar [--config PATH] [--check-config]");
+                    out.println("usage: java -jar idemgate.jar [--config PATH] [--check-config | --health-check [URL]]");
                     out.println("  --config PATH    route rules and settings (HOCON), default " + DEFAULT_CONFIG);
                     out.println("  --check-config   validate the config, print the effective routes, exit");
+                    out.println("  --health-check [URL]  GET the admin /healthz (default " + HealthCheck.DEFAULT_URL
+                            + ", or the --config file's admin host and port); exit 0 on 200, else 1");
                     return 0;
                 }
                 default -> {
@@ -56,12 +74,18 @@ public final class GatewayMain {
                 }
             }
         }
+        if (healthCheck && (healthUrl != null || !configGiven)) {
+            return HealthCheck.probe(healthUrl != null ? healthUrl : HealthCheck.DEFAULT_URL, HealthCheck.TIMEOUT, err);
+        }
         GatewayConfig config;
         try {
             config = ConfigLoader.load(configPath);
         } catch (ConfigLoadException e) {
             err.println("invalid configuration:\n" + e.getMessage());
             return 1;
+        }
+        if (healthCheck) {
+            return HealthCheck.probe(HealthCheck.urlFor(config.admin()), HealthCheck.TIMEOUT, err);
         }
         if (checkOnly) {
             out.println(RoutesJson.render(config.routes()));
