@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * unknown to that node (NOSCRIPT: new node, restart, failover) is sent there once by EVAL, as on a
  * standalone Redis, so each node caches it on first use.
  *
+ * <p><b>Timeouts.</b> Every command fails after the command timeout. Unlike the standalone link,
+ * commands for a node being (re)connected are queued rather than rejected, bounded by that timeout.
+ *
  * <p><b>Topology.</b> Refreshed every {@value #PERIODIC_REFRESH_SECONDS} s and at once on MOVED/ASK
  * redirects and reconnects (adaptive triggers), so a failover or a resharding is followed.
  *
@@ -65,7 +68,10 @@ final class ClusterRedisLink implements RedisLink {
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         client.setOptions(ClusterClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // Not REJECT_COMMANDS as standalone: node connections open lazily (first command for a node,
+                // new master after a failover) and would reject the commands that open them. Queued commands
+                // still fail after the command timeout, so a fail-closed route never waits longer than that.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(PERIODIC_REFRESH_SECONDS))
                         .enableAllAdaptiveRefreshTriggers()
