@@ -96,11 +96,40 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private void awaitStateOk() {
+    /** The nodes where some client subscribes to {@code channel} (PUBSUB is per node on a Cluster). */
+    public List<RedisServer> nodesSubscribedTo(String channel) {
+        return nodes.stream().filter(node -> {
+            try {
+                return "*1".equals(node.command("PUBSUB CHANNELS " + channel));
+            } catch (UncheckedIOException down) {
+                return false;
+            }
+        }).toList();
+    }
+
+    /** Pub/sub clients connected to the nodes that are up (CLIENT LIST TYPE pubsub, summed). */
+    public int pubSubClients() {
+        int count = 0;
+        for (RedisServer node : nodes) {
+            try {
+                count += (int) node.commandFull("CLIENT LIST TYPE pubsub").lines().filter(line -> !line.isBlank()).count();
+            } catch (UncheckedIOException down) {
+                // not counted
+            }
+        }
+        return count;
+    }
+
+    /** Waits (bounded) until every node says {@code cluster_state:ok}. */
+    public void awaitStateOk() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MILLIS);
         while (System.nanoTime() < deadline) {
-            if (nodes.stream().allMatch(node -> node.commandFull("CLUSTER INFO").contains("cluster_state:ok"))) {
-                return;
+            try {
+                if (nodes.stream().allMatch(node -> node.commandFull("CLUSTER INFO").contains("cluster_state:ok"))) {
+                    return;
+                }
+            } catch (UncheckedIOException notYet) {
+                // a node is not listening (yet)
             }
             try {
                 Thread.sleep(50);

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,45 @@ class RedisClusterStoreIT extends IdempotencyStoreContract {
         assertThat(cluster.nodeOwning(key(id)).command("DEL " + key(id))).isEqualTo(":1");
 
         assertThat(waiter).succeedsWithin(Duration.ofMillis(RedisIdempotencyStore.RECHECK_MILLIS * 3));
+    }
+
+    @Test
+    void whileAMasterIsDownItsRecordsFailFastOthersWorkAndItsReturnIsFollowed() {
+        try (IdempotencyStore other = RedisIdempotencyStore.cluster(cluster.seedUris(), PREFIX, COMMAND_TIMEOUT,
+                Duration.ofMinutes(1))) {
+            // Kill a node that carries at least one of the two subscriptions: the hardest case for
+            // pub/sub. Records on it fail fast; records elsewhere work, and waiters are still woken by pub/sub.
+            RedisServer down = cluster.nodesSubscribedTo(PREFIX + "events").get(0);
+            RedisServer up = cluster.nodes().stream().filter(node -> node != down).findFirst().orElseThrow();
+            String onDown = idOwnedBy(down);
+            String onUp = idOwnedBy(up);
+            down.kill();
+
+            long start = System.nanoTime();
+            assertThat(store.claim(onDown, FINGERPRINT, OWNER, lease(), false, ttl()).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plusMillis(500));
+            // The cluster marks a master failed only after cluster-node-timeout (15 s); until then the others serve.
+            assertThat(await(store.claim(onUp, FINGERPRINT, OWNER, lease(), false, ttl())))
+                    .isEqualTo(new Claimed(1, false));
+            // Lettuce re-homes both stores' subscriptions on a live node, and completions there still wake.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> cluster.pubSubClients() == 2);
+            CompletableFuture<Void> wokenWhileDown = other.awaitChange(onUp);
+            assertThat(wokenWhileDown).isNotDone();
+            assertThat(await(store.complete(onUp, OWNER, 1, response("paid"), ttl()))).isTrue();
+            assertThat(wokenWhileDown).succeedsWithin(wakeWithin());
+
+            down.restart();
+            cluster.awaitStateOk();
+
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                    await(store.claim(onDown, FINGERPRINT, OWNER, lease(), false, ttl())).equals(new Claimed(1, false)));
+            // The node came back empty (no persistence); its slots are served again and its records wake waiters.
+            CompletableFuture<Void> waiter = other.awaitChange(onDown);
+            assertThat(waiter).isNotDone();
+            await(store.complete(onDown, OWNER, 1, response("paid"), ttl()));
+            assertThat(waiter).succeedsWithin(wakeWithin());
+        }
     }
 
     private static String idOwnedBy(RedisServer node) {
