@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Connections.</b> One command connection (auto-flush, pipelined by Lettuce) and one pub/sub
  * connection per store, to a standalone Redis, a Sentinel-managed master or a Cluster
- * ({@link StandaloneRedisLink}, {@link ClusterRedisLink}); the logic here is the same for all. Every command fails after {@code commandTimeout}; nothing here blocks, except
- * the constructor (connects) and {@link #close()}, which run at start-up and shutdown.
+ * ({@link StandaloneRedisLink}, {@link ClusterRedisLink}); the logic here is the same for all. Every
+ * command fails after {@code commandTimeout}; nothing here blocks, except the constructor (connects)
+ * and {@link #close()}, which run at start-up and shutdown.
  *
  * <p><b>Waking waiters.</b> The owner's script publishes the record id on {@code <prefix>events};
  * the subscription (made in the constructor) completes local waiters. {@code awaitChange} registers,
