@@ -18,15 +18,15 @@ public final class StoreFactory {
     }
 
     private static IdempotencyStore redis(StoreConfig.Redis redis) {
-        // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
-        // again after every reconnect, so a failover is followed like any other reconnect.
-        if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
-            throw new IllegalStateException("idemgate.store.redis.mode = " + redis.mode().name().toLowerCase()
-                    + " is not supported yet; use standalone or sentinel");
-        }
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }
+        if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
+            // Every listed URI is a seed; the rest of the cluster is discovered and followed.
+            return RedisIdempotencyStore.cluster(redis.uris(), redis.keyPrefix(), redis.commandTimeout());
+        }
+        // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
+        // again after every reconnect, so a failover is followed like any other reconnect.
         return new RedisIdempotencyStore(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout());
     }
 }

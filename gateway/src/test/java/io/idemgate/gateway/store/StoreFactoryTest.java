@@ -11,13 +11,12 @@ import org.junit.jupiter.api.Test;
 class StoreFactoryTest {
 
     @Test
-    void clusterIsRefusedWithAClearMessage() {
-        for (Mode mode : List.of(Mode.CLUSTER)) {
-            StoreConfig config = new StoreConfig(StoreConfig.Type.REDIS, new StoreConfig.Memory(1),
-                    new StoreConfig.Redis(List.of("redis://127.0.0.1:1"), mode, "idemgate:", Duration.ofMillis(250)));
+    void clusterIsBuiltFromItsSeedsAndStartFailsWhenNoSeedAnswers() {
+        // mode = cluster is supported now (RedisClusterStoreIT); here only that no reachable seed stops start-up.
+        StoreConfig config = new StoreConfig(StoreConfig.Type.REDIS, new StoreConfig.Memory(1),
+                new StoreConfig.Redis(List.of("redis://127.0.0.1:1", "redis://127.0.0.1:2"), Mode.CLUSTER, "idemgate:",
+                        Duration.ofMillis(250)));
 
-            assertThatThrownBy(() -> StoreFactory.create(config)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("mode = " + mode.name().toLowerCase()).hasMessageContaining("standalone");
-        }
+        assertThatThrownBy(() -> StoreFactory.create(config)).isInstanceOf(RuntimeException.class);
     }
 }

@@ -48,6 +48,22 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** A node for a Redis Cluster ({@code --cluster-enabled yes}); {@link RedisCluster} joins three of them. */
+    public static RedisServer startClusterNode() {
+        try {
+            Path dir = Files.createTempDirectory("idemgate-redis-cluster");
+            int port = freePort();
+            RedisServer server = new RedisServer(dir, port, List.of(BINARY, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file",
+                    dir.resolve("nodes-" + port + ".conf").toString(), "--save", "", "--appendonly", "no",
+                    "--dir", dir.toString()));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A Sentinel (quorum 1) watching {@code master} under {@code masterName}; it rewrites its own config file. */
     public static RedisServer startSentinel(RedisServer master, String masterName) {
         try {
@@ -89,6 +105,31 @@ public final class RedisServer implements AutoCloseable {
                 }
             }
             return reply.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends one command (inline protocol) and returns its whole reply when it is a bulk string, e.g. CLUSTER INFO. */
+    public String commandFull(String line) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder header = new StringBuilder();
+            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+                if (c != '\r') {
+                    header.append((char) c);
+                }
+            }
+            if (header.length() == 0 || header.charAt(0) != '$') {
+                return header.toString();
+            }
+            int length = Integer.parseInt(header.substring(1));
+            return length < 0 ? "" : new String(in.readNBytes(length), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

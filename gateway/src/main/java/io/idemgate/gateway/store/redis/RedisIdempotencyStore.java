@@ -6,20 +6,8 @@ import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * scripts: docs/store-format.md.
  *
  * <p><b>Connections.</b> One command connection (auto-flush, pipelined by Lettuce) and one pub/sub
- * connection per store. Every command fails after {@code commandTimeout}; nothing here blocks, except
- * the constructor (connects) and {@link #close()}, which run at start-up and shutdown.
+ * connection per store, to a standalone Redis, a Sentinel-managed master or a Cluster
+ * ({@link StandaloneRedisLink}, {@link ClusterRedisLink}); the logic here is the same for all. Every
+ * command fails after {@code commandTimeout}; nothing here blocks, except the constructor (connects)
+ * and {@link #close()}, which run at start-up and shutdown.
  *
  * <p><b>Waking waiters.</b> The owner's script publishes the record id on {@code <prefix>events};
  * the subscription (made in the constructor) completes local waiters. {@code awaitChange} registers,
@@ -56,8 +46,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     static final long RECHECK_MILLIS = 1_000;
     private static final int MAX_RECHECKS_PER_PASS = 1_000;
-    private static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
-    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
     static {
@@ -78,11 +66,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private final String keyPrefix;
     private final byte[] channel;
-    private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final RedisAsyncCommands<byte[], byte[]> redis;
-    private final StatefulRedisPubSubConnection<String, String> events;
+    private final RedisLink link;
+    private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final Waiters waiters = new Waiters();
     private final ScheduledExecutorService rechecker;
     private volatile boolean closed;
@@ -98,41 +83,29 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** As above, with another fallback re-check interval (tests use a long one to see pub/sub alone). */
     RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, Duration recheckInterval) {
+        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, recheckInterval);
+    }
+
+    /**
+     * Connects to a Redis Cluster through its seed URIs (any reachable node will do; the topology is
+     * discovered and followed). Blocks until connected and subscribed: call it at start-up only.
+     */
+    public static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout) {
+        return cluster(seedUris, keyPrefix, commandTimeout, Duration.ofMillis(RECHECK_MILLIS));
+    }
+
+    static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
+                                         Duration recheckInterval) {
+        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix,
+                recheckInterval);
+    }
+
+    private RedisIdempotencyStore(RedisLink.Connector connector, String keyPrefix, Duration recheckInterval) {
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         String channelName = keyPrefix + "events";
         this.channel = bytes(channelName);
-        RedisURI redisUri = RedisURI.create(uri);
-        // The URI timeout bounds connecting and the handshake (HELLO, CLIENT SETINFO), which on a cold JVM
-        // can outlast a tight command-timeout; commands themselves are bounded by the TimeoutOptions below.
-        redisUri.setTimeout(commandTimeout.compareTo(HANDSHAKE_TIMEOUT) > 0 ? commandTimeout : HANDSHAKE_TIMEOUT);
-        // Reconnect attempts back off to at most RECONNECT_MAX_DELAY (Lettuce's default goes to 30 s), so
-        // the gateway recovers within about a second of Redis coming back.
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
-                .build();
-        this.client = RedisClient.create(resources, redisUri);
-        client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                // Fail fast while disconnected instead of queueing: a fail-closed route answers 503 at once.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        try {
-            this.connection = client.connect(ByteArrayCodec.INSTANCE);
-            this.redis = connection.async();
-            this.events = client.connectPubSub(StringCodec.UTF8);
-            events.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String from, String id) {
-                    waiters.wake(id);
-                }
-            });
-            // Subscribed before the first waiter; Lettuce subscribes again by itself after a reconnect.
-            events.sync().subscribe(channelName);
-        } catch (RuntimeException e) {
-            client.shutdown();
-            resources.shutdown();
-            throw e;
-        }
+        this.link = connector.connect(channelName, waiters::wake);
+        this.redis = link.commands();
         this.rechecker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "idemgate-redis-store-recheck");
             thread.setDaemon(true);
@@ -224,10 +197,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         closed = true;
         rechecker.shutdownNow();
         waiters.failAll(new IllegalStateException("redis store closed"));
-        events.close();
-        connection.close();
-        client.shutdown();
-        resources.shutdown();
+        link.close();
     }
 
     /** Futures handed out by {@code awaitChange} that are still pending. */

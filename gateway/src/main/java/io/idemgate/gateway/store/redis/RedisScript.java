@@ -2,7 +2,7 @@ package io.idemgate.gateway.store.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * One Lua script from {@code resources/redis/}, run by EVALSHA. Redis forgets scripts on restart or
- * SCRIPT FLUSH; on NOSCRIPT the script is sent once in full by EVAL, which also caches it again.
+ * SCRIPT FLUSH; on NOSCRIPT the script is sent once in full by EVAL, which also caches it again. On a
+ * Cluster both are routed by the one key, so the EVAL reaches (and caches on) the node that said NOSCRIPT.
  *
  * <p>Threading: immutable, any thread.
  */
@@ -39,7 +40,7 @@ final class RedisScript {
         return new RedisScript(name, ownerOnly ? read("owner") + body : body, output);
     }
 
-    <T> CompletableFuture<T> run(RedisAsyncCommands<byte[], byte[]> redis, byte[] key, byte[]... args) {
+    <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] key, byte[]... args) {
         byte[][] keys = {key};
         CompletableFuture<T> first = redis.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return first.handle((value, failure) -> {

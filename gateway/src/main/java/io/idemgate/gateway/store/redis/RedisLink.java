@@ -1,0 +1,57 @@
+package io.idemgate.gateway.store.redis;
+
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The connections of one store to one Redis deployment (standalone/Sentinel or Cluster): a command
+ * connection and a pub/sub subscription to the events channel. The store logic only sees
+ * {@link #commands()}, which both deployments answer the same way (scripts run with their one key, so
+ * on a Cluster they are routed to the node owning the key's slot).
+ *
+ * <p>Threading: any thread.
+ */
+interface RedisLink extends AutoCloseable {
+
+    Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
+    Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Async commands; every one fails after the command timeout. */
+    RedisClusterAsyncCommands<byte[], byte[]> commands();
+
+    /** Closes the connections and shuts the client down; blocks (shutdown only). */
+    @Override
+    void close();
+
+    /** Opens a link whose subscription to {@code channel} hands every message to {@code onMessage}. */
+    @FunctionalInterface
+    interface Connector {
+        RedisLink connect(String channel, Consumer<String> onMessage);
+    }
+
+    /**
+     * Reconnect attempts back off to at most {@link #RECONNECT_MAX_DELAY} (Lettuce's default goes to
+     * 30 s), so the gateway recovers within about a second of Redis coming back.
+     */
+    static ClientResources resources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /**
+     * The URI timeout bounds connecting and the handshake (HELLO, CLIENT SETINFO), which on a cold JVM can
+     * outlast a tight command-timeout; commands themselves are bounded by the client's TimeoutOptions.
+     */
+    static RedisURI uri(String uri, Duration commandTimeout) {
+        RedisURI redisUri = RedisURI.create(uri);
+        redisUri.setTimeout(commandTimeout.compareTo(HANDSHAKE_TIMEOUT) > 0 ? commandTimeout : HANDSHAKE_TIMEOUT);
+        return redisUri;
+    }
+}
