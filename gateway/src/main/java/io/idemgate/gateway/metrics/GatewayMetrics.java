@@ -45,6 +45,7 @@ public final class GatewayMetrics {
     private final Histogram storeOperation;
     private final Counter storeErrors;
     private final Counter rejected;
+    private final Gauge storeCircuitState;
     private final CounterDataPoint reloadSuccess;
     private final CounterDataPoint reloadFailure;
 
@@ -83,6 +84,9 @@ public final class GatewayMetrics {
         Counter reloads = Counter.builder().name(CONFIG_RELOADS)
                 .help("Route-rule reloads (admin endpoint, SIGHUP or file change), by result")
                 .labelNames(LABEL_RESULT).withoutExemplars().register(registry);
+        storeCircuitState = Gauge.builder().name(STORE_CIRCUIT_STATE)
+                .help("Idempotency store circuit breaker: 0 closed (calls pass), 1 open (calls refused), 2 half-open (probing)")
+                .withoutExemplars().register(registry);
         // Both series exist from the start, so an alert on failures sees 0 rather than no data.
         reloadSuccess = reloads.labelValues("success");
         reloadFailure = reloads.labelValues("failure");
@@ -133,6 +137,11 @@ public final class GatewayMetrics {
     /** Counts one reload attempt: applied ({@code success}) or rejected with the old rules kept ({@code failure}). */
     public void configReload(boolean success) {
         (success ? reloadSuccess : reloadFailure).inc();
+    }
+
+    /** @param state 0 closed, 1 open, 2 half-open */
+    public void storeCircuitState(int state) {
+        storeCircuitState.set(state);
     }
 
     public void storeError(String op) {

@@ -16,25 +16,36 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * SPEC §1 request flow on the embedded store, against a real upstream that counts executions.
- * Each test uses its own keys, so the shared gateway's records never interfere.
+ * SPEC §1 request flow against a real upstream that counts executions, once per store: each subclass
+ * names the {@code idemgate.store} block its gateways run on. Each test uses its own keys, so the
+ * shared gateway's records never interfere.
  */
-class IdempotencyIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class IdempotencyIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    @AutoClose
     private static ProxyTestBed bed;
+    private static String store = "";
     private static int keySeq;
     private String key;
 
+    /** The {@code idemgate.store} config every gateway of this suite runs on; called once, before any starts. */
+    protected abstract String storeConfig();
+
+    /** Stops what {@link #storeConfig()} started, after the gateways have stopped. */
+    protected void stopStore() {
+    }
+
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
+        store = storeConfig() + "\n";
         bed = ProxyTestBed.start(url -> routes("""
                 { name = pay, match.path = "/pay/**", upstream.urls = ["%1$s"], upstream.response-timeout = 1s,
                   idempotency { max-request-body = 1k, max-response-body = 2k, wait-timeout = 5s } }
@@ -51,8 +62,19 @@ class IdempotencyIT {
                 """.formatted(url)));
     }
 
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (bed != null) {
+                bed.close();
+            }
+        } finally {
+            stopStore();
+        }
+    }
+
     private static String routes(String routes) {
-        return "idemgate.routes = [\n" + routes + "\n]\n";
+        return store + "idemgate.routes = [\n" + routes + "\n]\n";
     }
 
     @BeforeEach

@@ -46,6 +46,16 @@ class GatewayMetricsTest {
     }
 
     @Test
+    void storeCircuitStateIsAGaugeAtZeroUntilTheBreakerOpens() throws IOException {
+        assertThat(scrape()).contains("# TYPE idemgate_store_circuit_state gauge")
+                .contains("idemgate_store_circuit_state 0");
+
+        metrics.storeCircuitState(1);
+
+        assertThat(scrape()).contains("idemgate_store_circuit_state 1");
+    }
+
+    @Test
     void everyOutcomeSeriesExistsAtZeroOnceTheRouteIsKnown() throws IOException {
         metrics.route("payments");
 

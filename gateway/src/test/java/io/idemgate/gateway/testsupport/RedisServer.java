@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ public final class RedisServer implements AutoCloseable {
             Path dir = Files.createTempDirectory("idemgate-redis");
             int port = freePort();
             RedisServer server = new RedisServer(dir, port, List.of(BINARY, "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                    "--enable-debug-command", "local"));
             server.launch();
             return server;
         } catch (IOException e) {
@@ -130,6 +132,26 @@ public final class RedisServer implements AutoCloseable {
             }
             int length = Integer.parseInt(header.substring(1));
             return length < 0 ? "" : new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Blocks the server for {@code duration} ({@code DEBUG SLEEP}): it keeps its connections but answers
+     * nothing, as an overloaded or stalled Redis does. Returns when the server answers again.
+     */
+    public void debugSleep(Duration duration) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            socket.setSoTimeout((int) duration.toMillis() + 5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("DEBUG SLEEP " + duration.toMillis() / 1000.0 + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+                // the reply, +OK, once the sleep is over
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
