@@ -4,20 +4,22 @@
 # Results as JSON (and the text table) in results/jmh-<time>/.
 #
 #   loadtest/scenarios/jmh.sh [JMH ARGS...]     e.g. loadtest/scenarios/jmh.sh RouteMatch -prof gc
-# Extra arguments go to JMH after the defaults, so they can override them (-i 10, a benchmark regex).
+#   JMH_OPTS="-f 1 -wi 5 -w 1s -i 5 -r 1s" loadtest/scenarios/jmh.sh    longer runs
+# JMH refuses an option given twice, so iteration settings are changed through JMH_OPTS, not arguments.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-results/jmh-$(date +%Y%m%d-%H%M%S)}
 MAX_SECONDS=${MAX_SECONDS:-600}
 JAR=microbench/target/idemgate-microbench.jar
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s"}
 mkdir -p "$OUT"
 
 [ -f "$JAR" ] || mvn -B -q package -DskipTests -pl microbench -am
 
 { echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm)"; nproc | sed 's/^/cpus: /'
-  grep -m1 'model name' /proc/cpuinfo || true; java -version 2>&1 | head -1; uptime; } > "$OUT/machine.txt"
+  grep -m1 'model name' /proc/cpuinfo || true; java -version 2>&1 | head -1; uptime; echo "jmh: $JMH_OPTS $*"; } > "$OUT/machine.txt"
 
 # timeout ends the JMH JVM it started (and its forks) if the run overstays.
 timeout --kill-after=10 "$MAX_SECONDS" \
-  java -jar "$JAR" -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff "$OUT/jmh.json" "$@" | tee "$OUT/jmh.txt"
+  java -jar "$JAR" $JMH_OPTS -rf json -rff "$OUT/jmh.json" "$@" | tee "$OUT/jmh.txt"
 echo "results in $OUT"
