@@ -2,7 +2,13 @@ package io.idemgate.microbench;
 
 import java.nio.charset.StandardCharsets;
 
-/** Realistic request bodies for the benchmarks: a payment create (~200 B) and an order with line items (~4 KiB). */
+/**
+ * Realistic request bodies for the benchmarks: a payment create (~200 B) and an order with line items (~4 KiB).
+ *
+ * <p>Every benchmark forks with a fixed, pre-touched 1 GiB heap: without it, until the first GC each new
+ * eden page is faulted in by the kernel, and on this VM that made allocating benchmarks (the recorder's
+ * 64 KiB copy) 30x slower in some iterations than in others — a cost a warmed-up gateway does not pay.
+ */
 final class Bodies {
 
     private Bodies() {
