@@ -9,15 +9,17 @@ WORKDIR /src
 COPY pom.xml ./
 COPY gateway/pom.xml gateway/pom.xml
 COPY loadtest/pom.xml loadtest/pom.xml
+# The reactor reads every module's pom; the JMH benchmarks (microbench) are not built into the image.
+COPY microbench/pom.xml microbench/pom.xml
 # go-offline misses some plugins' own dependencies (enforcer, shade); packaging the source-less modules
 # fetches those too, so the source build below runs offline.
-RUN mvn -B -q dependency:go-offline \
- && mvn -B -q package -DskipTests \
+RUN mvn -B -q dependency:go-offline -pl gateway,loadtest \
+ && mvn -B -q package -DskipTests -pl gateway,loadtest \
  && rm -rf target gateway/target loadtest/target
 COPY gateway/src gateway/src
 COPY loadtest/src loadtest/src
 # Tests start real processes (Redis, upstreams) and run in CI, not in the image build.
-RUN mvn -B -q -o package -DskipTests \
+RUN mvn -B -q -o package -DskipTests -pl gateway,loadtest \
  && cp gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar /tmp/
 
 # ---- runtime: a JRE pinned by version, nothing else
