@@ -2,6 +2,7 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.idempotency.RecordKey;
 import io.idemgate.gateway.metrics.Outcome;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,26 @@ final class DecisionLog {
 
     static final Logger LOG = LoggerFactory.getLogger("idemgate.decision");
 
+    private static final long STORE_WARN_EVERY_NANOS = 1_000_000_000L;
+    private static final AtomicLong lastStoreWarn = new AtomicLong(System.nanoTime() - STORE_WARN_EVERY_NANOS);
+    private static final AtomicLong suppressedStoreWarns = new AtomicLong();
+
     private DecisionLog() {
+    }
+
+    /**
+     * A store failure, at most one WARN line a second: during an outage every request fails the same
+     * way (and fast, behind the circuit breaker), and the metrics count each one already.
+     */
+    static void storeFailed(String route, Throwable err) {
+        long now = System.nanoTime();
+        long last = lastStoreWarn.get();
+        if (now - last < STORE_WARN_EVERY_NANOS || !lastStoreWarn.compareAndSet(last, now)) {
+            suppressedStoreWarns.incrementAndGet();
+            return;
+        }
+        LOG.atWarn().addKeyValue("route", route).addKeyValue("suppressed", suppressedStoreWarns.getAndSet(0))
+                .log("idempotency store failed: {}", err.toString());
     }
 
     static void decided(String route, RecordKey key, Outcome outcome, long fence, String note) {

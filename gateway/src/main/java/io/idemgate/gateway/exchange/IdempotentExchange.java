@@ -340,7 +340,7 @@ final class IdempotentExchange implements Exchange {
     }
 
     private void storeFailed(Throwable err) {
-        DecisionLog.LOG.atWarn().addKeyValue("route", route.name()).log("idempotency store failed: {}", err.toString());
+        DecisionLog.storeFailed(route.name(), err);
         if (config.onStoreFailure() == IdempotencyConfig.OnStoreFailure.FAIL_OPEN) {
             logDecision(Outcome.FAIL_OPEN, 0, null);
             forwardWholeBody(Outcome.FAIL_OPEN);
