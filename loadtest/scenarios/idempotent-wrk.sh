@@ -5,6 +5,7 @@
 # wrk to core 1. Loopback only; bounded in time; stops everything it started by PID.
 #
 #   loadtest/scenarios/idempotent-wrk.sh [DURATION_SECONDS]
+#   STORE=redis loadtest/scenarios/idempotent-wrk.sh 10    # a local redis-server (pinned to core 0) as the store
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
@@ -25,12 +26,24 @@ JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC"}
 taskset -c 0 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
   --response-bytes 256 --threads 1 --max-keys 100000 > "$OUT/upstream.log" 2>&1 &
 pids+=($!)
+STORE=${STORE:-memory}
+REDIS_PORT=${REDIS_PORT:-16379}
+STORE_CONF="store.memory.max-entries = 200000"
+if [ "$STORE" = redis ]; then
+  command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
+  mkdir -p "$OUT/redis"
+  taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis" \
+    > "$OUT/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  STORE_CONF="store { type = redis, redis.uri = \"redis://127.0.0.1:$REDIS_PORT\" }"
+fi
 cat > "$OUT/gateway.conf" <<CONF
 idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1 }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
-  store.memory.max-entries = 200000
+  $STORE_CONF
   routes = [
     { name = pt, match.path = "/pt/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off }
     { name = idem, match.path = "/v1/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"] }
