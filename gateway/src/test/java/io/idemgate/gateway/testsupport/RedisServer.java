@@ -93,27 +93,15 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends one command (inline protocol) and returns the first reply line, e.g. {@code +OK}. */
     public String command(String line) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            socket.setSoTimeout(2_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder reply = new StringBuilder();
-            for (int c; (c = in.read()) != -1 && c != '\n'; ) {
-                if (c != '\r') {
-                    reply.append((char) c);
-                }
-            }
-            return reply.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return exchange(line, false);
     }
 
     /** Sends one command (inline protocol) and returns its whole reply when it is a bulk string, e.g. CLUSTER INFO. */
     public String commandFull(String line) {
+        return exchange(line, true);
+    }
+
+    private String exchange(String line, boolean wholeBulk) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             socket.setSoTimeout(2_000);
@@ -127,7 +115,7 @@ public final class RedisServer implements AutoCloseable {
                     header.append((char) c);
                 }
             }
-            if (header.length() == 0 || header.charAt(0) != '$') {
+            if (!wholeBulk || header.length() == 0 || header.charAt(0) != '$') {
                 return header.toString();
             }
             int length = Integer.parseInt(header.substring(1));

@@ -7,11 +7,8 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
 import java.util.List;
@@ -34,23 +31,12 @@ import java.util.function.Consumer;
  * cluster pub/sub connection, which reconnects to any known node and subscribes again. (Sharded
  * pub/sub would send all ids to the one shard of the single channel: no gain, more moving parts.)
  */
-final class ClusterRedisLink implements RedisLink {
+final class ClusterRedisLink {
 
     static final long PERIODIC_REFRESH_SECONDS = 10;
     private static final Duration ADAPTIVE_REFRESH_RATE_LIMIT = Duration.ofSeconds(2);
 
-    private final ClientResources resources;
-    private final RedisClusterClient client;
-    private final StatefulRedisClusterConnection<byte[], byte[]> connection;
-    private final StatefulRedisClusterPubSubConnection<String, String> events;
-
-    private ClusterRedisLink(ClientResources resources, RedisClusterClient client,
-                             StatefulRedisClusterConnection<byte[], byte[]> connection,
-                             StatefulRedisClusterPubSubConnection<String, String> events) {
-        this.resources = resources;
-        this.client = client;
-        this.connection = connection;
-        this.events = events;
+    private ClusterRedisLink() {
     }
 
     /** Blocks until the topology is known, connected and subscribed; fails when no seed answers. */
@@ -78,34 +64,7 @@ final class ClusterRedisLink implements RedisLink {
                         .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_RATE_LIMIT)
                         .build())
                 .build());
-        try {
-            StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            StatefulRedisClusterPubSubConnection<String, String> events = client.connectPubSub(StringCodec.UTF8);
-            events.addListener(new RedisPubSubAdapter<>() {
-                @Override
-                public void message(String from, String id) {
-                    onMessage.accept(id);
-                }
-            });
-            events.sync().subscribe(channel);
-            return new ClusterRedisLink(resources, client, connection, events);
-        } catch (RuntimeException e) {
-            client.shutdown();
-            resources.shutdown();
-            throw e;
-        }
-    }
-
-    @Override
-    public RedisClusterAsyncCommands<byte[], byte[]> commands() {
-        return connection.async();
-    }
-
-    @Override
-    public void close() {
-        events.close();
-        connection.close();
-        client.shutdown();
-        resources.shutdown();
+        return LettuceLink.open(resources, client, () -> client.connect(ByteArrayCodec.INSTANCE),
+                StatefulRedisClusterConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage);
     }
 }

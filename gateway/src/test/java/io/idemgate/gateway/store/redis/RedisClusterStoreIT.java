@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.IdempotencyStore;
-import io.idemgate.gateway.store.IdempotencyStoreContract;
 import io.idemgate.gateway.testsupport.RedisCluster;
 import io.idemgate.gateway.testsupport.RedisServer;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The store contract against a real three-master Redis Cluster, plus routing and cross-node wake-ups. */
-class RedisClusterStoreIT extends IdempotencyStoreContract {
+class RedisClusterStoreIT extends RedisStoreContract {
 
     private static final String PREFIX = "idemgate-test:";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -40,32 +39,6 @@ class RedisClusterStoreIT extends IdempotencyStoreContract {
     @Override
     protected IdempotencyStore createStore() {
         return RedisIdempotencyStore.cluster(cluster.seedUris(), PREFIX, COMMAND_TIMEOUT);
-    }
-
-    /** Redis keeps time itself: leases and TTLs are short, and time passes by waiting. */
-    @Override
-    protected void letTimePass(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis() + 50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    protected Duration lease() {
-        return Duration.ofSeconds(1);
-    }
-
-    @Override
-    protected Duration ttl() {
-        return Duration.ofMillis(1500);
-    }
-
-    @Override
-    protected Duration wakeWithin() {
-        return Duration.ofSeconds(3);
     }
 
     @Test

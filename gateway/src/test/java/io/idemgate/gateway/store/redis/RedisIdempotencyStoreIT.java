@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.IdempotencyStore;
-import io.idemgate.gateway.store.IdempotencyStoreContract;
 import io.idemgate.gateway.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The store contract against a real redis-server, plus what only a shared store must do. */
-class RedisIdempotencyStoreIT extends IdempotencyStoreContract {
+class RedisIdempotencyStoreIT extends RedisStoreContract {
 
     private static final String PREFIX = "idemgate-test:";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -34,32 +33,6 @@ class RedisIdempotencyStoreIT extends IdempotencyStoreContract {
     @Override
     protected IdempotencyStore createStore() {
         return newStore();
-    }
-
-    /** Redis keeps time itself: leases and TTLs are short, and time passes by waiting. */
-    @Override
-    protected void letTimePass(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis() + 50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    protected Duration lease() {
-        return Duration.ofSeconds(1);
-    }
-
-    @Override
-    protected Duration ttl() {
-        return Duration.ofMillis(1500);
-    }
-
-    @Override
-    protected Duration wakeWithin() {
-        return Duration.ofSeconds(3);
     }
 
     @Test
