@@ -69,7 +69,8 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
-        this.store = new InstrumentedIdempotencyStore(guarded(StoreFactory.create(config.store()), metrics), metrics);
+        IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
+        this.store = new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics);
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
                 new DrainSignal(), store, new OwnerIds());

@@ -3,6 +3,8 @@ package io.idemgate.gateway.store;
 import io.idemgate.gateway.config.StoreConfig;
 import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
 import io.idemgate.gateway.store.redis.RedisIdempotencyStore;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 
 /** Builds the configured store. */
 public final class StoreFactory {
@@ -10,23 +12,35 @@ public final class StoreFactory {
     private StoreFactory() {
     }
 
+    /** A store whose Redis connections run on Lettuce's own threads (tools, tests). */
     public static IdempotencyStore create(StoreConfig config) {
+        return create(config, null, null);
+    }
+
+    /**
+     * @param loops the gateway's event loops: a Redis store gives each its own connection
+     * @param channelType the socket channel type of {@code loops}' transport
+     */
+    public static IdempotencyStore create(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType) {
         return switch (config.type()) {
             case MEMORY -> new MemoryIdempotencyStore(config.memory().maxEntries());
-            case REDIS -> redis(config.redis());
+            case REDIS -> redis(config.redis(), loops, channelType);
         };
     }
 
-    private static IdempotencyStore redis(StoreConfig.Redis redis) {
+    private static IdempotencyStore redis(StoreConfig.Redis redis, EventLoopGroup loops,
+                                          Class<? extends Channel> channelType) {
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }
         if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
             // Every listed URI is a seed; the rest of the cluster is discovered and followed.
-            return RedisIdempotencyStore.cluster(redis.uris(), redis.keyPrefix(), redis.commandTimeout());
+            return RedisIdempotencyStore.cluster(redis.uris(), redis.keyPrefix(), redis.commandTimeout(), loops,
+                    channelType);
         }
         // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
         // again after every reconnect, so a failover is followed like any other reconnect.
-        return new RedisIdempotencyStore(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout());
+        return RedisIdempotencyStore.standalone(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout(), loops,
+                channelType);
     }
 }

@@ -44,13 +44,12 @@ final class ClusterRedisLink {
         if (seedUris.isEmpty()) {
             throw new IllegalArgumentException("a Redis Cluster needs at least one seed URI");
         }
-        return (channel, onMessage) -> connect(seedUris, commandTimeout, channel, onMessage);
+        return (resources, channel, onMessage) -> connect(seedUris, commandTimeout, resources, channel, onMessage);
     }
 
-    private static RedisLink connect(List<String> seedUris, Duration commandTimeout, String channel,
-                                     Consumer<String> onMessage) {
+    private static RedisLink connect(List<String> seedUris, Duration commandTimeout, ClientResources resources,
+                                     String channel, Consumer<String> onMessage) {
         List<RedisURI> seeds = seedUris.stream().map(uri -> RedisLink.uri(uri, commandTimeout)).toList();
-        ClientResources resources = RedisLink.resources();
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         client.setOptions(ClusterClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
@@ -64,7 +63,7 @@ final class ClusterRedisLink {
                         .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_RATE_LIMIT)
                         .build())
                 .build());
-        return LettuceLink.open(resources, client, () -> client.connect(ByteArrayCodec.INSTANCE),
+        return LettuceLink.open(client, () -> client.connect(ByteArrayCodec.INSTANCE),
                 StatefulRedisClusterConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage);
     }
 }

@@ -8,6 +8,8 @@ import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * server, timed by the server clock), so many gateway instances see one truth. Format, keys and
  * scripts: docs/store-format.md.
  *
- * <p><b>Connections.</b> One command connection (auto-flush, pipelined by Lettuce) and one pub/sub
- * connection per store, to a standalone Redis, a Sentinel-managed master or a Cluster
+ * <p><b>Connections.</b> Command connections (auto-flush, pipelined by Lettuce; one per gateway event loop,
+ * see {@link LoopAffineLinks}) and one pub/sub connection per store, to a standalone Redis, a Sentinel-managed master or a Cluster
  * ({@link StandaloneRedisLink}, {@link ClusterRedisLink}); the logic here is the same for all. Every
  * command fails after {@code commandTimeout}; nothing here blocks, except the constructor (connects)
  * and {@link #close()}, which run at start-up and shutdown.
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Same readings of the contract as the memory store: fences restart at 1 after a release; a late
  * owner whose lease lapsed may still write until a claim converts or takes over the record.
  *
- * <p>Threading: any thread; futures complete on Lettuce's I/O threads, so callers hop back.
+ * <p>Threading: any thread. Built with the gateway's event loops, a call from one of them is written and
+ * completed on that loop; otherwise futures complete on Lettuce's I/O threads, so callers hop back.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -66,8 +69,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private final String keyPrefix;
     private final byte[] channel;
-    private final RedisLink link;
-    private final RedisClusterAsyncCommands<byte[], byte[]> redis;
+    private final LoopAffineLinks links;
     private final Waiters waiters = new Waiters();
     private final ScheduledExecutorService rechecker;
     private volatile boolean closed;
@@ -83,7 +85,19 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** As above, with another fallback re-check interval (tests use a long one to see pub/sub alone). */
     RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, Duration recheckInterval) {
-        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, recheckInterval);
+        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, recheckInterval, null, null);
+    }
+
+    /**
+     * As the public constructor, with one command connection per event loop of {@code loops} (the gateway's),
+     * served by that loop: store calls from an exchange never leave its thread ({@link LoopAffineLinks}).
+     *
+     * @param channelType the socket channel type of {@code loops}' transport
+     */
+    public static RedisIdempotencyStore standalone(String uri, String keyPrefix, Duration commandTimeout,
+                                                   EventLoopGroup loops, Class<? extends Channel> channelType) {
+        return new RedisIdempotencyStore(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix,
+                Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
     }
 
     /**
@@ -94,18 +108,25 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return cluster(seedUris, keyPrefix, commandTimeout, Duration.ofMillis(RECHECK_MILLIS));
     }
 
+    /** As above, with one connection per event loop of {@code loops}, as {@link #standalone}. */
+    public static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
+                                                EventLoopGroup loops, Class<? extends Channel> channelType) {
+        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix,
+                Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
+    }
+
     static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
                                          Duration recheckInterval) {
         return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix,
-                recheckInterval);
+                recheckInterval, null, null);
     }
 
-    private RedisIdempotencyStore(RedisLink.Connector connector, String keyPrefix, Duration recheckInterval) {
+    private RedisIdempotencyStore(RedisLink.Connector connector, String keyPrefix, Duration recheckInterval,
+                                  EventLoopGroup loops, Class<? extends Channel> channelType) {
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         String channelName = keyPrefix + "events";
         this.channel = bytes(channelName);
-        this.link = connector.connect(channelName, waiters::wake);
-        this.redis = link.commands();
+        this.links = LoopAffineLinks.open(connector, loops, channelType, channelName, waiters::wake);
         this.rechecker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "idemgate-redis-store-recheck");
             thread.setDaemon(true);
@@ -118,7 +139,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletionStage<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
                                               boolean takeOverUnknown, Duration unknownTtl) {
-        return guarded(() -> CLAIM.<List<Object>>run(redis, key(id), bytes(fingerprint), bytes(owner),
+        return guarded(() -> CLAIM.<List<Object>>run(redis(), key(id), bytes(fingerprint), bytes(owner),
                         bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
                         channel, bytes(id))
                 .thenApply(RedisIdempotencyStore::claimResult));
@@ -153,14 +174,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletionStage<Optional<IdempotencyRecord>> get(String id) {
         // One HGETALL is atomic by itself; no script needed to read.
-        return guarded(() -> redis.hgetall(key(id)).toCompletableFuture()
+        return guarded(() -> redis().hgetall(key(id)).toCompletableFuture()
                 .thenApply(hash -> hash.isEmpty() ? Optional.<IdempotencyRecord>empty()
                         : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash)))));
     }
 
     @Override
     public CompletionStage<Boolean> delete(String id) {
-        return guarded(() -> DELETE.<Long>run(redis, key(id), channel, bytes(id)).thenApply(deleted -> deleted == 1));
+        return guarded(() -> DELETE.<Long>run(redis(), key(id), channel, bytes(id)).thenApply(deleted -> deleted == 1));
     }
 
     @Override
@@ -186,7 +207,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         if (closed) {
             return CompletableFuture.completedFuture(false);
         }
-        return redis.ping().toCompletableFuture().handle((pong, failure) -> failure == null && "PONG".equals(pong));
+        return redis().ping().toCompletableFuture().handle((pong, failure) -> failure == null && "PONG".equals(pong));
     }
 
     @Override
@@ -197,7 +218,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         closed = true;
         rechecker.shutdownNow();
         waiters.failAll(new IllegalStateException("redis store closed"));
-        link.close();
+        links.close();
     }
 
     /** Futures handed out by {@code awaitChange} that are still pending. */
@@ -206,7 +227,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     private CompletableFuture<Boolean> inFlight(String id) {
-        return IN_FLIGHT.<Long>run(redis, key(id)).thenApply(running -> running == 1);
+        return IN_FLIGHT.<Long>run(redis(), key(id)).thenApply(running -> running == 1);
     }
 
     /** The bounded fallback: wakes waiters whose record is no longer in flight, published or not. */
@@ -226,7 +247,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     private CompletionStage<Boolean> ownerWrite(RedisScript script, String id, byte[]... args) {
-        return guarded(() -> script.<Long>run(redis, key(id), args).thenApply(written -> written == 1));
+        return guarded(() -> script.<Long>run(redis(), key(id), args).thenApply(written -> written == 1));
     }
 
     private <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> operation) {
@@ -238,6 +259,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** The calling event loop's own connection, when it has one. */
+    private RedisClusterAsyncCommands<byte[], byte[]> redis() {
+        return links.commands();
     }
 
     /** {@code <prefix>{<id>}}: the braces are the hash tag, so a record's keys always share one Cluster slot. */

@@ -29,10 +29,13 @@ interface RedisLink extends AutoCloseable {
     @Override
     void close();
 
-    /** Opens a link whose subscription to {@code channel} hands every message to {@code onMessage}. */
+    /**
+     * Opens a link on {@code resources} (owned by the caller, which shuts them down after the link) whose
+     * subscription to {@code channel} hands every message to {@code onMessage}; a null channel: no subscription.
+     */
     @FunctionalInterface
     interface Connector {
-        RedisLink connect(String channel, Consumer<String> onMessage);
+        RedisLink connect(ClientResources resources, String channel, Consumer<String> onMessage);
     }
 
     /**

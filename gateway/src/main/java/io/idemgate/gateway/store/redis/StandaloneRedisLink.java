@@ -21,18 +21,18 @@ final class StandaloneRedisLink {
 
     /** Blocks until connected and subscribed; fails when Redis cannot be reached. */
     static RedisLink.Connector connector(String uri, Duration commandTimeout) {
-        return (channel, onMessage) -> connect(uri, commandTimeout, channel, onMessage);
+        return (resources, channel, onMessage) -> connect(uri, commandTimeout, resources, channel, onMessage);
     }
 
-    private static RedisLink connect(String uri, Duration commandTimeout, String channel, Consumer<String> onMessage) {
-        ClientResources resources = RedisLink.resources();
+    private static RedisLink connect(String uri, Duration commandTimeout, ClientResources resources, String channel,
+                                     Consumer<String> onMessage) {
         RedisClient client = RedisClient.create(resources, RedisLink.uri(uri, commandTimeout));
         client.setOptions(ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 // Fail fast while disconnected instead of queueing: a fail-closed route answers 503 at once.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
-        return LettuceLink.open(resources, client, () -> client.connect(ByteArrayCodec.INSTANCE),
+        return LettuceLink.open(client, () -> client.connect(ByteArrayCodec.INSTANCE),
                 StatefulRedisConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage);
     }
 }
