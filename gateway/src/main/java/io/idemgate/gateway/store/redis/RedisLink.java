@@ -5,6 +5,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,11 +44,25 @@ interface RedisLink extends AutoCloseable {
     /**
      * Reconnect attempts back off to at most {@link #RECONNECT_MAX_DELAY} (Lettuce's default goes to
      * 30 s), so the gateway recovers within about a second of Redis coming back.
+     *
+     * <p>Flushes are consolidated: Lettuce flushes every command, but the commands an event loop issues while
+     * it handles one batch of reads (many exchanges claiming at once) go out in one write at the end of the
+     * batch, and Redis reads and answers them together. Nothing waits longer than that batch. Off with
+     * {@code -Didemgate.redis.consolidate-flushes=false} (for comparing in benchmarks).
      */
     static ClientResources resources() {
-        return DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
-                .build();
+        DefaultClientResources.Builder builder = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS));
+        if (!"false".equals(System.getProperty("idemgate.redis.consolidate-flushes"))) {
+            builder.nettyCustomizer(new NettyCustomizer() {
+                @Override
+                public void afterChannelInitialized(Channel channel) {
+                    channel.pipeline().addFirst(new FlushConsolidationHandler(
+                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+                }
+            });
+        }
+        return builder.build();
     }
 
     /**
