@@ -1,5 +1,8 @@
 package io.idemgate.gateway.exchange;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Shutdown's view of the exchanges. Set once when the gateway starts draining: from then on no
  * connection is kept alive, so each client connection closes as soon as its exchange ends. It also
@@ -8,8 +11,12 @@ package io.idemgate.gateway.exchange;
  */
 public final class DrainSignal {
 
+    private static final long POLL_MILLIS = 10;
+
     private volatile boolean draining;
-    private int active;
+    // Touched twice per exchange on every event loop; shutdown polls it rather than being notified, so the
+    // hot path is one uncontended atomic add instead of a monitor.
+    private final AtomicInteger active = new AtomicInteger();
 
     public void start() {
         draining = true;
@@ -19,25 +26,26 @@ public final class DrainSignal {
         return draining;
     }
 
-    synchronized void exchangeStarted() {
-        active++;
+    void exchangeStarted() {
+        active.incrementAndGet();
     }
 
-    synchronized void exchangeEnded() {
-        if (--active == 0) {
-            notifyAll();
-        }
+    void exchangeEnded() {
+        active.decrementAndGet();
     }
 
-    /** Waits, off the event loops, until no exchange runs or {@code millis} pass. @return true if none runs */
-    public synchronized boolean awaitIdle(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (active > 0) {
-            long left = deadline - System.currentTimeMillis();
+    /**
+     * Waits, off the event loops, until no exchange runs or {@code millis} pass, looking every
+     * {@value #POLL_MILLIS} ms. @return true if none runs
+     */
+    public boolean awaitIdle(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (active.get() > 0) {
+            long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
             }
-            wait(left);
+            Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
         }
         return true;
     }
