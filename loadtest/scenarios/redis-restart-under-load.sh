@@ -8,7 +8,7 @@
 # After each outage a short run must pass with zero errors: the gateway recovered by itself.
 # Keys in flight when Redis died keep their claim (their completion could not be written) until the
 # lease lapses: their duplicates wait, then get 409 after wait-timeout. They are counted as 409s, not errors;
-# the generator's timeout (15 s) is above wait-timeout (10 s) so they show as such.
+# the generator's timeout (30 s) is well above wait-timeout (10 s) so they show as such.
 # Redis runs with AOF and appendfsync always (REDIS_FSYNC), so a SIGKILL loses no acknowledged record;
 # with everysec the last second of records may be lost and a fail-closed retry of them re-executes.
 # Layout: ledger upstream, gateway and redis on core 0, the generator on core 1. Loopback only; bounded
@@ -117,7 +117,7 @@ for mode in $MODES; do
   set +e
   timeout $((DURATION + 120)) taskset -c 1 $LOADTEST load --target "http://127.0.0.1:$GW_PORT/$path/orders" \
     --rate "$RATE" --duration "${DURATION}s" --connections 256 --duplicate-ratio "$DUPLICATES" --key-space 10000 \
-    --body-bytes 256 --timeout 15s --ledger "http://127.0.0.1:$UP_PORT" --results "$OUT/$mode.json" "${allow[@]}" \
+    --body-bytes 256 --timeout 30s --ledger "http://127.0.0.1:$UP_PORT" --results "$OUT/$mode.json" "${allow[@]}" \
     --mid-run-cmd "${KILL_AT}s:kill -9 \$(cat '$OUT/redis.pid') && echo redis-server SIGKILLed" \
     --mid-run-cmd "$((KILL_AT + DOWN_FOR))s:'$OUT/start-redis.sh' && echo redis-server restarted" > "$OUT/$mode.txt" 2>&1
   code=$?
