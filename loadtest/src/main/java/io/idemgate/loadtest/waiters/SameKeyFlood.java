@@ -68,6 +68,7 @@ final class SameKeyFlood {
         NettyTransport transport = NettyTransport.detect();
         EventLoopGroup group = transport.newEventLoopGroup(1, "waiters");
         long expected = options.waiters() + 1L;
+        long t0 = System.nanoTime();
         try {
             loop = group.next();
             bootstrap = new Bootstrap().group(loop).channel(transport.socketChannelType())
@@ -90,7 +91,8 @@ final class SameKeyFlood {
             }, options.lead().toMillis(), TimeUnit.MILLISECONDS);
             loop.schedule(this::giveUp, options.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (allSent.await(options.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                out.println("all " + expected + " requests sent, key " + options.key());
+                out.printf("all %d requests sent %.1f s after the first, key %s%n", expected,
+                        (System.nanoTime() - t0) / 1e9, options.key());
                 touchReadyFile();
             }
             try {
