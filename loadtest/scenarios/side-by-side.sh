@@ -39,7 +39,7 @@ trap cleanup EXIT
 JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx256m -XX:+UseParallelGC"}
 
 { echo "date: $(date -u +%FT%TZ)"; echo "host: $(uname -srm)"; nproc | sed 's/^/cpus: /'
-  grep -m1 'model name' /proc/cpuinfo || true; java -version 2>&1 | head -1; nginx -v 2>&1; haproxy -v | head -1
+  grep -m1 'model name' /proc/cpuinfo || true; java -version 2>&1 | sed -n 1p; nginx -v 2>&1; haproxy -v | sed -n 1p
   uptime; echo "rounds $ROUNDS x ${DURATION}s, wrk -t2 -c$CONNS"; } > "$OUT/machine.txt"
 
 taskset -c 0 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
@@ -147,7 +147,7 @@ for round in $(seq 1 "$ROUNDS"); do
     req=$(awk '/requests in/ {print $1}' "$f")
     row=$(printf "%s\t%s\t%s\t%s\t%s\t%s\t%s" "$proxy" "$round" "$(awk '/Requests\/sec/ {print $2}' "$f")" \
       "$(to_ms "$(awk '$1=="50%" {print $2}' "$f")")" "$(to_ms "$(awk '$1=="99%" {print $2}' "$f")")" \
-      "$(awk -v t=$((c1 - c0)) -v r="$req" 'BEGIN { printf "%.1f", r > 0 ? t * 10000.0 / r : 0 }')" \
+      "$(awk -v t=$((c1 - c0)) -v r="$req" 'BEGIN { printf "%.1f", (r > 0 ? t * 10000.0 / r : 0) }')" \
       "$(awk '/Non-2xx/ {print $4}' "$f" | grep . || echo 0)")
     echo "$row" >> "$OUT/rounds.tsv"
     echo "$row"
@@ -160,16 +160,16 @@ median() { awk -F'\t' -v p="$1" -v c="$2" '$1 == p { print $c }' "$OUT/rounds.ts
 {
   echo
   echo "medians over $ROUNDS rounds of ${DURATION}s, wrk -t2 -c$CONNS (proxy and upstream on core 0, wrk on core 1)"
-  printf "%-10s %12s %10s %10s %16s\n" proxy "req/s" "p50 ms" "p99 ms" "CPU us/req"
+  printf "%-18s %10s %8s %8s %11s\n" proxy "req/s" "p50 ms" "p99 ms" "CPU us/req"
   declare -A MED
   for proxy in $PROXIES; do
     for col in 3 4 5 6; do MED[$proxy,$col]=$(median "$proxy" "$col"); done
-    printf "%-10s %12s %10s %10s %16s\n" "$proxy" "${MED[$proxy,3]}" "${MED[$proxy,4]}" "${MED[$proxy,5]}" "${MED[$proxy,6]}"
+    printf "%-18s %10s %8s %8s %11s\n" "$proxy" "${MED[$proxy,3]}" "${MED[$proxy,4]}" "${MED[$proxy,5]}" "${MED[$proxy,6]}"
   done
   for other in nginx haproxy; do
     [[ " $PROXIES " == *" idemgate "* && " $PROXIES " == *" $other "* ]] || continue
     ratio() { awk -v a="${MED[idemgate,$1]}" -v b="${MED[$other,$1]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-    printf "%-10s %12s %10s %10s %16s\n" "idemgate/$other" "$(ratio 3)" "$(ratio 4)" "$(ratio 5)" "$(ratio 6)"
+    printf "%-18s %10s %8s %8s %11s\n" "idemgate/$other" "$(ratio 3)" "$(ratio 4)" "$(ratio 5)" "$(ratio 6)"
   done
   echo "(req/s: higher is better; latency and CPU: lower is better. Per-round numbers in rounds.tsv.)"
 } | tee "$OUT/summary.txt"
