@@ -2,6 +2,8 @@ package io.idemgate.loadtest;
 
 import io.idemgate.loadtest.load.LoadCommand;
 import io.idemgate.loadtest.upstream.UpstreamCommand;
+import io.idemgate.loadtest.wakeup.WakeupCommand;
+import io.idemgate.loadtest.waiters.WaitersCommand;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,6 +16,8 @@ public final class LoadtestMain {
             commands:
               upstream   run the demo / ledger upstream (a non-idempotent HTTP API that counts executions per key)
               load       load generator: open or closed loop, latency per outcome, exactly-once verified against the ledger
+              wakeup     cross-instance wake-up delay: same key to two gateways on one Redis
+              waiters    one keyed request, then N duplicates of it on N connections at once (parked-waiter probe)
 
             Run 'java -jar idemgate-loadtest.jar <command> --help' for a command's flags.
             """;
@@ -39,6 +43,10 @@ public final class LoadtestMain {
                 return 0;
             case "load":
                 return LoadCommand.run(rest, System.out, System.err);
+            case "wakeup":
+                return WakeupCommand.run(rest, System.out, System.err);
+            case "waiters":
+                return WaitersCommand.run(rest, System.out, System.err);
             default:
                 if (!command.isEmpty()) {
                     System.err.println("unknown command: " + command);

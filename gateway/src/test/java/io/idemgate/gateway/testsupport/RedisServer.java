@@ -66,7 +66,10 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** A Sentinel (quorum 1) watching {@code master} under {@code masterName}; it rewrites its own config file. */
+    /**
+     * A Sentinel (quorum 1) watching {@code master} under {@code masterName}; it rewrites its own config file.
+     * The master is down after 1 s without an answer; a failover that stalls is abandoned after 10 s.
+     */
     public static RedisServer startSentinel(RedisServer master, String masterName) {
         try {
             Path dir = Files.createTempDirectory("idemgate-sentinel");
@@ -74,7 +77,8 @@ public final class RedisServer implements AutoCloseable {
             Path conf = dir.resolve("sentinel.conf");
             Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
                     "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1",
-                    "sentinel down-after-milliseconds " + masterName + " 1000", ""));
+                    "sentinel down-after-milliseconds " + masterName + " 1000",
+                    "sentinel failover-timeout " + masterName + " 10000", ""));
             RedisServer sentinel = new RedisServer(dir, port, List.of(BINARY, conf.toString(), "--sentinel"));
             sentinel.launch();
             return sentinel;

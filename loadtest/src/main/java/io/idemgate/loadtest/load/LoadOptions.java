@@ -30,7 +30,8 @@ public record LoadOptions(
         Duration timeout,
         int maxBacklog,
         String onStartCmd,
-        List<TimedCommand> midRunCmds) {
+        List<TimedCommand> midRunCmds,
+        boolean allowReexecution) {
 
     /** A shell command run {@code at} this offset from the start of the run. */
     public record TimedCommand(Duration at, String command) {
@@ -68,6 +69,8 @@ public record LoadOptions(
               --max-backlog N         requests waiting for a free connection before new ones are dropped (default 100000)
               --on-start-cmd CMD      shell command run when sending starts
               --mid-run-cmd OFF:CMD   shell command run OFF into the run (e.g. '5s:redis-cli shutdown'); repeatable
+              --allow-reexecution     keys executed more than once (and their differing answers) are counted and
+                                      reported, not violations: the check of a fail-open run during a store outage
               --help                  this text
 
             Exit code: 0 when exactly-once holds, 1 on a violation or when no request was answered, 2 on bad flags.
@@ -122,7 +125,7 @@ public record LoadOptions(
             "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd");
 
     /**
-     * Reads {@code --flag value} pairs and the bare {@code --closed-loop}.
+     * Reads {@code --flag value} pairs and the bare {@code --closed-loop} and {@code --allow-reexecution}.
      *
      * @throws IllegalArgumentException naming the bad flag
      */
@@ -130,10 +133,15 @@ public record LoadOptions(
         Map<String, String> v = new HashMap<>();
         List<TimedCommand> midRun = new ArrayList<>();
         boolean closedLoop = false;
+        boolean allowReexecution = false;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             if (flag.equals("--closed-loop")) {
                 closedLoop = true;
+                continue;
+            }
+            if (flag.equals("--allow-reexecution")) {
+                allowReexecution = true;
                 continue;
             }
             if (!FLAGS.contains(flag)) {
@@ -169,7 +177,8 @@ public record LoadOptions(
                 duration(v, "--timeout", "10s"),
                 (int) number(v, "--max-backlog", 100_000),
                 v.get("--on-start-cmd"),
-                midRun);
+                midRun,
+                allowReexecution);
     }
 
     /** Shorthand for tests: {@code parse} over whitespace-separated flags (no quoting). */

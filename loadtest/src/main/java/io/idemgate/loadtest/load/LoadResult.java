@@ -42,12 +42,14 @@ public record LoadResult(LoadOptions options, double seconds, long planned, long
                         + "\"duplicate_ratio\":%s,\"burst\":%d,\"burst_every_ms\":%d,\"body_bytes\":%d,"
                         + "\"seconds\":%.3f,\"planned\":%d,\"sent\":%d,\"completed\":%d,\"achieved_rate\":%.1f,\"keys\":%d,"
                         + "\"errors\":%s,\"latency\":%s,"
-                        + "\"exactly_once\":{\"ok\":%s,\"ledger_checked\":%s,\"keys\":%d,\"violations\":%d,\"unverifiable_keys\":%d,\"examples\":%s}}%n",
+                        + "\"exactly_once\":{\"ok\":%s,\"ledger_checked\":%s,\"keys\":%d,\"violations\":%d,\"unverifiable_keys\":%d,"
+                        + "\"reexecution_allowed\":%s,\"reexecuted_keys\":%d,\"extra_executions\":%d,\"examples\":%s}}%n",
                 quote(options.target().toString()), options.closedLoop() ? "closed" : "open", options.rate(), options.connections(),
                 options.duplicateRatio(), options.burst(), options.burstEvery().toMillis(), options.bodyBytes(),
                 seconds, planned, sent, completed, achievedRate(), keys, errorsJson, latency.json(),
                 verification.ok(), verification.ledgerChecked(), verification.keys(), verification.violations(),
-                verification.unreachableKeys(), examples);
+                verification.unreachableKeys(), verification.reexecutionAllowed(), verification.reexecutedKeys(),
+                verification.extraExecutions(), examples);
     }
 
     private static String quote(String s) {

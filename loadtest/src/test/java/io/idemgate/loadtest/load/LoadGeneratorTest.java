@@ -63,6 +63,36 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void withAllowReexecutionKeysExecutedTwiceAreCountedAndTheRunPasses(@TempDir Path dir) throws Exception {
+        String url = startLedger();
+        Path results = dir.resolve("results.json");
+
+        int code = LoadCommand.run(List.of("--target", url + "/v1/orders", "--rate", "300", "--duration", "1s",
+                "--connections", "8", "--duplicate-ratio", "0.5", "--key-space", "20", "--ledger", url,
+                "--allow-reexecution", "--results", results.toString()), out, out);
+
+        assertThat(code).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        long twice = ledger.ledger().duplicatedKeys();
+        assertThat(twice).isPositive();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("re-executed (allowed): " + twice + " keys");
+        assertThat(Files.readString(results)).contains("\"reexecution_allowed\":true,\"reexecuted_keys\":" + twice + ",");
+    }
+
+    @Test
+    void withAllowReexecutionA2xxForAKeyThatNeverExecutedIsStillAViolation() {
+        KeyBook.KeyState k = new KeyBook(1, 16).fresh();
+        k.sent = 1;
+        k.successes = 1;
+
+        assertThat(ExactlyOnceVerifier.problem(k, 0L, true)).contains("answered 2xx but never executed");
+        assertThat(ExactlyOnceVerifier.problem(k, 1L, true)).isNull();
+        k.differingResponses = 1;
+        assertThat(ExactlyOnceVerifier.problem(k, 3L, true)).isNull();
+        assertThat(ExactlyOnceVerifier.problem(k, 1L, true)).contains("differed from the first");
+        assertThat(ExactlyOnceVerifier.problem(k, 3L, false)).contains("executed 3 times");
+    }
+
+    @Test
     void uniqueKeysAgainstTheLedgerVerifyExactlyOnce() throws Exception {
         String url = startLedger();
 

@@ -28,6 +28,8 @@ class LoadOptionsTest {
                 "--mid-run-cmd", "8s:redis-server --daemonize yes"));
 
         assertThat(o.closedLoop()).isTrue();
+        assertThat(o.allowReexecution()).isFalse();
+        assertThat(LoadOptions.of("--allow-reexecution --target http://h:1/").allowReexecution()).isTrue();
         assertThat(o.midRunCmds()).containsExactly(
                 new LoadOptions.TimedCommand(Duration.ofSeconds(5), "redis-cli shutdown"),
                 new LoadOptions.TimedCommand(Duration.ofSeconds(8), "redis-server --daemonize yes"));

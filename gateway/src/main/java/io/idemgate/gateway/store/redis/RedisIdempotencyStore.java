@@ -207,7 +207,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         if (closed) {
             return CompletableFuture.completedFuture(false);
         }
-        return redis().ping().toCompletableFuture().handle((pong, failure) -> failure == null && "PONG".equals(pong));
+        return RedisPing.of(redis());
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.testsupport.GatewayFixture;
 import io.idemgate.gateway.testsupport.RedisCluster;
 import io.idemgate.gateway.testsupport.RedisServer;
 import java.time.Duration;
@@ -140,6 +141,38 @@ class RedisClusterStoreIT extends RedisStoreContract {
             await(store.complete(onDown, OWNER, 1, response("paid"), ttl()));
             assertThat(waiter).succeedsWithin(wakeWithin());
         }
+    }
+
+    @Test
+    void readinessAsksEveryMasterSoOneDownMakesTheGatewayNotReadyUntilItReturns() throws Exception {
+        String seeds = String.join(", ", cluster.seedUris().stream().map(uri -> "\"" + uri + "\"").toList());
+        try (GatewayFixture gateway = GatewayFixture.start("""
+                idemgate.store { type = redis, redis { mode = cluster, uri = [%s], key-prefix = "%s",
+                                                       command-timeout = 1s } }
+                """.formatted(seeds, PREFIX))) {
+            assertThat(await(store.ping())).isTrue();
+            assertThat(readyz(gateway)).isEqualTo(200);
+
+            // The last seed: a plain PING on the cluster connection goes to the first reachable seed, so
+            // only a ping of every master sees this one gone.
+            RedisServer down = cluster.nodes().get(cluster.nodes().size() - 1);
+            down.kill();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !await(store.ping()));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readyz(gateway) == 503);
+            } finally {
+                down.restart();
+                cluster.awaitStateOk();
+            }
+
+            // Back: ready again, once the gateway's circuit breaker lets its next probe through (cool-down <= 10 s).
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> await(store.ping()));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> readyz(gateway) == 200);
+        }
+    }
+
+    private static int readyz(GatewayFixture gateway) throws Exception {
+        return gateway.get(gateway.adminUri("/readyz")).statusCode();
     }
 
     private static String idOwnedBy(RedisServer node) {
