@@ -264,7 +264,7 @@ final class IdempotentExchange implements Exchange {
     private void startWaiting() {
         state = State.WAITING;
         if (wait == null) {
-            wait = new InFlightWait(ctx.executor(), services.store(), id, config.waitTimeout());
+            wait = new InFlightWait(ctx.executor(), services.store(), id, config.waitTimeout(), metrics::waitingChanged);
         }
         wait.await(this::claim, () -> conflict(false));
     }

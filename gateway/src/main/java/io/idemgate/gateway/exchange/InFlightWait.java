@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * A duplicate's wait for the attempt in flight: a store future plus one timer, parked on the event
@@ -18,16 +19,19 @@ final class InFlightWait {
     private final IdempotencyStore store;
     private final String id;
     private final long timeoutNanos;
+    private final IntConsumer parked;
     private long start;
     private long deadline;
     private CompletableFuture<Void> change;
     private ScheduledFuture<?> timer;
 
-    InFlightWait(EventExecutor loop, IdempotencyStore store, String id, Duration timeout) {
+    /** @param parked told +1 when a round of waiting starts and -1 when it ends (the waiting gauge) */
+    InFlightWait(EventExecutor loop, IdempotencyStore store, String id, Duration timeout, IntConsumer parked) {
         this.loop = loop;
         this.store = store;
         this.id = id;
         this.timeoutNanos = timeout.toNanos();
+        this.parked = parked;
     }
 
     /**
@@ -47,6 +51,7 @@ final class InFlightWait {
         }
         CompletableFuture<Void> c = store.awaitChange(id);
         change = c;
+        parked.accept(1);
         timer = loop.schedule(() -> {
             if (change == c) {
                 cancel();
@@ -70,6 +75,7 @@ final class InFlightWait {
         if (change != null) {
             CompletableFuture<Void> c = change;
             change = null;
+            parked.accept(-1);
             c.cancel(false);
         }
     }

@@ -41,6 +41,7 @@ public final class GatewayMetrics {
     final Histogram wait;
     final Histogram upstreamRequest;
     final Gauge inflight;
+    final Gauge waiting;
     final Counter leaseLost;
     private final Histogram storeOperation;
     private final Counter storeErrors;
@@ -71,6 +72,9 @@ public final class GatewayMetrics {
                 LABEL_ROUTE, LABEL_STATUS_CLASS);
         inflight = Gauge.builder().name(INFLIGHT)
                 .help("Requests of a route currently being handled")
+                .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);
+        waiting = Gauge.builder().name(WAITING)
+                .help("Duplicates of a route parked right now, waiting for the first request with their key")
                 .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);
         leaseLost = Counter.builder().name(LEASE_LOST)
                 .help("In-flight records whose lease expired or was taken over before the result was stored")

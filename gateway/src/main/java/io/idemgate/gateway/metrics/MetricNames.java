@@ -13,6 +13,8 @@ public final class MetricNames {
     public static final String STORE_OPERATION = "idemgate_store_operation_seconds";
     public static final String UPSTREAM_REQUEST = "idemgate_upstream_request_seconds";
     public static final String INFLIGHT = "idemgate_inflight_requests";
+    /** Extra, not in SPEC §5: duplicates parked on an in-flight key (they are not upstream exchanges). */
+    public static final String WAITING = "idemgate_waiting_requests";
     public static final String LEASE_LOST = "idemgate_lease_lost_total";
     public static final String STORE_ERRORS = "idemgate_store_errors_total";
     /** Not in SPEC §5: requests refused before any route was chosen, so they have no {@code route} label. */

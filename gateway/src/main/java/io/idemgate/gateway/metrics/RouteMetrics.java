@@ -28,6 +28,7 @@ public final class RouteMetrics {
     private final DistributionDataPoint dedupOverhead;
     private final DistributionDataPoint waited;
     private final GaugeDataPoint inflight;
+    private final GaugeDataPoint waiting;
     private final CounterDataPoint leaseLost;
 
     RouteMetrics(GatewayMetrics metrics, String route) {
@@ -39,6 +40,7 @@ public final class RouteMetrics {
         dedupOverhead = metrics.dedupOverhead.labelValues(route);
         waited = metrics.wait.labelValues(route);
         inflight = metrics.inflight.labelValues(route);
+        waiting = metrics.waiting.labelValues(route);
         leaseLost = metrics.leaseLost.labelValues(route);
     }
 
@@ -95,6 +97,11 @@ public final class RouteMetrics {
 
     public void inflightDecrement() {
         inflight.dec();
+    }
+
+    /** A duplicate parked (+1) or woken, timed out, gone (-1). */
+    public void waitingChanged(int delta) {
+        waiting.inc(delta);
     }
 
     public void dedupOverhead(long nanos) {

@@ -57,6 +57,7 @@ abstract class IdempotencyIT {
                   idempotency { outcome-unknown = reject, fence-header = "Idempotency-Fence" } }
                 { name = shadow, match.path = "/shadow/**", upstream.urls = ["%1$s"], idempotency { mode = shadow, max-request-body = 1k } }
                 { name = doubleclick, match.path = "/form/**", upstream.urls = ["%1$s"], idempotency.mode = fingerprint }
+                { name = waitroom, match.path = "/waitroom/**", upstream.urls = ["%1$s"] }
                 { name = webhook, match.path = "/hooks/**", upstream.urls = ["%1$s"],
                   idempotency.key { json-pointer = "/event/id" } }
                 """.formatted(url)));
@@ -86,7 +87,8 @@ abstract class IdempotencyIT {
     @AfterEach
     void nothingLeftInFlight() {
         org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
-                PrometheusText.of(get("/metrics")).sum("idemgate_inflight_requests") == 0);
+                PrometheusText.of(get("/metrics")).sum("idemgate_inflight_requests") == 0
+                        && PrometheusText.of(get("/metrics")).sum("idemgate_waiting_requests") == 0);
     }
 
     private static String get(String adminPath) throws Exception {
@@ -378,6 +380,30 @@ abstract class IdempotencyIT {
         assertThat(dup.statusCode()).isEqualTo(409);
         assertThat(dup.headers().firstValue("Retry-After")).isPresent();
         assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void parkedDuplicatesShowInTheWaitingGaugeUntilTheyAreAnswered() throws Exception {
+        bed.upstream().handle(Behaviour.delay(Duration.ofSeconds(3), Behaviour.created()));
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        all.add(bed.gateway().client().sendAsync(HttpRequest.newBuilder(bed.gateway().uri("/waitroom/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Idempotency-Key", key).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        bed.upstream().awaitRequests(1, WAIT);
+        for (int i = 0; i < 5; i++) {
+            all.add(bed.gateway().client().sendAsync(HttpRequest.newBuilder(bed.gateway().uri("/waitroom/orders"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Idempotency-Key", key).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
+                PrometheusText.of(get("/metrics")).sum("idemgate_waiting_requests") == 5);
+        assertThat(PrometheusText.of(get("/metrics")).sum("idemgate_inflight_requests")).isEqualTo(1);
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<HttpResponse<String>> r : all) {
+            assertThat(r.get().statusCode()).isEqualTo(201);
+        }
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() ->
+                PrometheusText.of(get("/metrics")).sum("idemgate_waiting_requests") == 0);
     }
 
     @Test

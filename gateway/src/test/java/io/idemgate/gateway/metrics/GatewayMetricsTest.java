@@ -31,6 +31,7 @@ class GatewayMetricsTest {
                 .contains("# TYPE idemgate_store_operation_seconds histogram")
                 .contains("# TYPE idemgate_upstream_request_seconds histogram")
                 .contains("# TYPE idemgate_inflight_requests gauge")
+                .contains("# TYPE idemgate_waiting_requests gauge")
                 .contains("# TYPE idemgate_lease_lost_total counter")
                 .contains("# TYPE idemgate_store_errors_total counter")
                 .contains("# TYPE idemgate_rejected_requests_total counter")
@@ -39,6 +40,7 @@ class GatewayMetricsTest {
                 .contains("idemgate_store_operation_seconds_count{operation=\"claim\",result=\"ok\"} 1")
                 .contains("idemgate_upstream_request_seconds_count{route=\"payments\",status_class=\"2xx\"} 1")
                 .contains("idemgate_inflight_requests{route=\"payments\"} 0")
+                .contains("idemgate_waiting_requests{route=\"payments\"} 0")
                 .contains("idemgate_lease_lost_total{route=\"payments\"} 0")
                 .contains("idemgate_store_errors_total{operation=\"claim\"} 1")
                 .contains("idemgate_rejected_requests_total{reason=\"no_route\"} 0");
