@@ -32,7 +32,9 @@ public final class CircuitBreakingStore implements IdempotencyStore {
 
     /** When to open and for how long. */
     public record Settings(int failureThreshold, Duration openFor, Duration maxOpenFor) {
-        public static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        // A probe is one PING, so probing often costs nothing; what a long cool-down costs is 503s (or
+        // unprotected requests) for seconds after Redis is back. Measured with 10 s: up to 8.7 s of that.
+        public static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(1), Duration.ofSeconds(2));
 
         public Settings {
             if (failureThreshold < 1) {
