@@ -7,6 +7,8 @@
 # time; stops everything it started by PID.
 #
 #   loadtest/scenarios/duplicates-burst.sh [DURATION_SECONDS] [RATE]
+#   STORE=redis loadtest/scenarios/duplicates-burst.sh 30 5000    # a local redis-server as the store
+# Upstream, gateway (and Redis) pinned to core 0, the generator to core 1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-20}
@@ -23,31 +25,43 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC"}
 
-java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
+taskset -c 0 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
   --threads 1 --latency 1ms..5ms --max-keys 1000000 > "$OUT/upstream.log" 2>&1 &
 pids+=($!)
+STORE=${STORE:-memory}
+REDIS_PORT=${REDIS_PORT:-16579}
+STORE_CONF="store { type = memory, memory.max-entries = 1000000 }"
+if [ "$STORE" = redis ]; then
+  command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
+  mkdir -p "$OUT/redis"
+  taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis" \
+    > "$OUT/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  STORE_CONF="store { type = redis, redis.uri = \"redis://127.0.0.1:$REDIS_PORT\" }"
+fi
 cat > "$OUT/gateway.conf" <<CONF
 idemgate {
   server { host = "127.0.0.1", port = $GW_PORT }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
-  store { type = memory, memory.max-entries = 1000000 }
+  $STORE_CONF
   routes = [
     { name = orders, match.path = "/v1/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"] }
   ]
 }
 CONF
-java $JAVA_OPTS -jar gateway/target/idemgate.jar --config "$OUT/gateway.conf" > "$OUT/gateway.log" 2>&1 &
+taskset -c 0 java $JAVA_OPTS -jar gateway/target/idemgate.jar --config "$OUT/gateway.conf" > "$OUT/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$UP_PORT/stats" 2>/dev/null && break; sleep 0.1; done
 
 # Closed-loop warm-up (JIT) with its own keys: unique per run, so they never collide with the measured run's.
-java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" \
+taskset -c 1 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" \
   --closed-loop --connections 32 --duration 8s --duplicate-ratio 0.3 > "$OUT/warmup.txt" 2>&1 || true
 
 set +e
-timeout $((DURATION + 120)) java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load \
+timeout $((DURATION + 120)) taskset -c 1 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load \
   --target "http://127.0.0.1:$GW_PORT/v1/orders" --rate "$RATE" --duration "${DURATION}s" --connections 128 \
   --duplicate-ratio 0.3 --key-space 10000 --burst 50 --burst-every 1s --body-bytes 256 \
   --ledger "http://127.0.0.1:$UP_PORT" --results "$OUT/results.json" | tee "$OUT/load.txt"
