@@ -56,7 +56,10 @@ public final class CanonicalJson {
     }
 
     static byte[] canonicalizeParsed(byte[] json, List<JsonPointer> ignorePointers) throws InvalidJsonException {
-        boolean ignoresRoot = ignorePointers.stream().anyMatch(JsonPointer::isRoot);
+        boolean ignoresRoot = false;
+        for (JsonPointer pointer : ignorePointers) {
+            ignoresRoot |= pointer.isRoot();
+        }
         CanonicalWriter writer = PER_THREAD.get();
         byte[] canonical;
         boolean numberOutOfRange;
