@@ -3,7 +3,8 @@ package io.idemgate.microbench;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Realistic request bodies for the benchmarks: a payment create (~200 B) and an order with line items (~4 KiB).
+ * Realistic request bodies for the benchmarks: a payment create (~200 B) and an order with line items (~4 KiB,
+ * ~64 KiB).
  *
  * <p>Every benchmark forks with a fixed, pre-touched 1 GiB heap: without it, until the first GC each new
  * eden page is faulted in by the kernel, and on this VM that made allocating benchmarks (the recorder's
@@ -23,12 +24,21 @@ final class Bodies {
 
     /** About 4 KiB: an order with nested address, line items, a decimal total and escaped text. */
     static byte[] large() {
-        StringBuilder sb = new StringBuilder(4200);
+        return order(3900);
+    }
+
+    /** About 64 KiB: the same order with more line items (a bulk import or a big cart). */
+    static byte[] huge() {
+        return order(65_300);
+    }
+
+    private static byte[] order(int itemsUpTo) {
+        StringBuilder sb = new StringBuilder(itemsUpTo + 300);
         sb.append("{\"order_id\":\"ord_5c1e0b7d9a\",\"customer\":{\"id\":\"cus_8f2a91c3\",\"email\":\"a.b@example.com\",")
           .append("\"address\":{\"street\":\"12 Rue de la Paix\",\"city\":\"Paris\",\"zip\":\"75002\",\"country\":\"FR\"}},")
           .append("\"items\":[");
         int i = 0;
-        while (sb.length() < 3900) {
+        while (sb.length() < itemsUpTo) {
             if (i > 0) {
                 sb.append(',');
             }

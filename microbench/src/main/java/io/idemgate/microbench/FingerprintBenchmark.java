@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FingerprintBenchmark {
 
-    @Param({"200B", "4KiB"})
+    @Param({"200B", "4KiB", "64KiB"})
     public String body;
 
     private byte[] bytes;
@@ -39,7 +39,11 @@ public class FingerprintBenchmark {
 
     @Setup
     public void setUp() {
-        bytes = "200B".equals(body) ? Bodies.small() : Bodies.large();
+        bytes = switch (body) {
+            case "200B" -> Bodies.small();
+            case "4KiB" -> Bodies.large();
+            default -> Bodies.huge();
+        };
         raw = new Fingerprinter(new FingerprintPolicy(List.of("Authorization"), false, List.of()));
         canonical = new Fingerprinter(new FingerprintPolicy(List.of("Authorization"), true, List.of()));
     }

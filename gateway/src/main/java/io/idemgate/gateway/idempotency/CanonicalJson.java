@@ -1,10 +1,12 @@
 package io.idemgate.gateway.idempotency;
 
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One byte form for every JSON text that means the same, so a retry whose client re-serialised the
@@ -23,9 +25,18 @@ import java.util.Map;
  * Written here rather than by Jackson's generator because fingerprints outlive a deployment in the
  * store: a library upgrade that changed escaping would turn every in-flight retry into a 422.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: the work is done by a per-thread {@link CanonicalWriter} streaming from Jackson's parser
+ * (no tree, no per-member allocation); it is byte for byte the first release's tree-based form, which the
+ * tests keep as their oracle.
  */
 public final class CanonicalJson {
+
+    // Attacker-chosen field names must not end up in the JVM's string pool.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    private static final ThreadLocal<CanonicalWriter> PER_THREAD = ThreadLocal.withInitial(CanonicalWriter::new);
 
     private CanonicalJson() {
     }
@@ -45,47 +56,30 @@ public final class CanonicalJson {
     }
 
     static byte[] canonicalizeParsed(byte[] json, List<JsonPointer> ignorePointers) throws InvalidJsonException {
-        Object root = JsonTree.parse(json);
-        if (!ignorePointers.isEmpty()) {
-            JsonTree.removeAll(root, ignorePointers);
+        boolean ignoresRoot = false;
+        for (JsonPointer pointer : ignorePointers) {
+            ignoresRoot |= pointer.isRoot();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(16, json.length));
-        write(root, out);
-        return out.toByteArray();
-    }
-
-    private static void write(Object node, ByteArrayOutputStream out) throws InvalidJsonException {
-        if (node instanceof Map<?, ?> object) {
-            out.write('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> member : object.entrySet()) {
-                if (!first) {
-                    out.write(',');
-                }
-                first = false;
-                writeString((String) member.getKey(), out);
-                out.write(':');
-                write(member.getValue(), out);
-            }
-            out.write('}');
-        } else if (node instanceof List<?> array) {
-            out.write('[');
-            for (int i = 0; i < array.size(); i++) {
-                if (i > 0) {
-                    out.write(',');
-                }
-                write(array.get(i), out);
-            }
-            out.write(']');
-        } else if (node instanceof String string) {
-            writeString(string, out);
-        } else if (node instanceof JsonTree.Number number) {
-            writeAscii(canonicalNumber(number.text()), out);
-        } else if (node instanceof Boolean bool) {
-            writeAscii(bool ? "true" : "false", out);
-        } else {
-            writeAscii("null", out);
+        CanonicalWriter writer = PER_THREAD.get();
+        byte[] canonical;
+        boolean numberOutOfRange;
+        try (JsonParser parser = FACTORY.createParser(json)) {
+            CanonicalOutput out = writer.canonicalize(parser, ignoresRoot ? List.of() : ignorePointers);
+            canonical = Arrays.copyOf(out.bytes, out.size);
+            numberOutOfRange = writer.numberOutOfRange();
+        } catch (IOException e) {
+            throw new InvalidJsonException("is not JSON");
+        } finally {
+            writer.trim();
         }
+        // In this order, as ever: the text must be JSON, then the pointers valid, then the numbers in range.
+        if (ignoresRoot) {
+            throw new IllegalArgumentException("cannot remove the whole document");
+        }
+        if (numberOutOfRange) {
+            throw new InvalidJsonException("has a number out of range");
+        }
+        return canonical;
     }
 
     static String canonicalNumber(String text) throws InvalidJsonException {
@@ -101,64 +95,6 @@ public final class CanonicalJson {
             return plainInteger ? stripped.toPlainString() : stripped.toString();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new InvalidJsonException("has a number out of range");
-        }
-    }
-
-    private static void writeString(String s, ByteArrayOutputStream out) {
-        out.write('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.write('\\');
-                out.write(c);
-            } else if (c < 0x20) {
-                writeControl(c, out);
-            } else if (c < 0x80) {
-                out.write(c);
-            } else if (c < 0x800) {
-                out.write(0xC0 | (c >> 6));
-                out.write(0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                out.write(0xF0 | (cp >> 18));
-                out.write(0x80 | ((cp >> 12) & 0x3F));
-                out.write(0x80 | ((cp >> 6) & 0x3F));
-                out.write(0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                writeUnicodeEscape(c, out);
-            } else {
-                out.write(0xE0 | (c >> 12));
-                out.write(0x80 | ((c >> 6) & 0x3F));
-                out.write(0x80 | (c & 0x3F));
-            }
-        }
-        out.write('"');
-    }
-
-    private static void writeControl(char c, ByteArrayOutputStream out) {
-        char shortForm = switch (c) {
-            case '\b' -> 'b';
-            case '\f' -> 'f';
-            case '\n' -> 'n';
-            case '\r' -> 'r';
-            case '\t' -> 't';
-            default -> 0;
-        };
-        if (shortForm == 0) {
-            writeUnicodeEscape(c, out);
-        } else {
-            out.write('\\');
-            out.write(shortForm);
-        }
-    }
-
-    private static void writeUnicodeEscape(char c, ByteArrayOutputStream out) {
-        writeAscii(String.format("\\u%04x", (int) c), out);
-    }
-
-    private static void writeAscii(String ascii, ByteArrayOutputStream out) {
-        for (int i = 0; i < ascii.length(); i++) {
-            out.write(ascii.charAt(i));
         }
     }
 }

@@ -138,6 +138,40 @@ class CanonicalJsonTest {
                 .isInstanceOf(InvalidJsonException.class);
     }
 
+    @Test
+    void tenThousandLevelsAreRefusedWithoutExhaustingTheStack() {
+        int depth = 10_000;
+        for (String json : List.of("[".repeat(depth) + "]".repeat(depth), "{\"a\":".repeat(depth) + "1" + "}".repeat(depth),
+                "[{\"a\":".repeat(depth / 2) + "1" + "}]".repeat(depth / 2))) {
+            assertThatThrownBy(() -> canonical(json)).isInstanceOf(InvalidJsonException.class)
+                    .hasMessageContaining("deeper than 128");
+            // An ignored subtree is read too, and bounded alike.
+            assertThatThrownBy(() -> canonical("{\"skip\":" + json + "}", "/skip")).isInstanceOf(InvalidJsonException.class)
+                    .hasMessageContaining("deeper than 128");
+        }
+    }
+
+    @Test
+    void ignoredValuesAreStillValidated() {
+        assertThatThrownBy(() -> canonical("{\"skip\":[1,}", "/skip")).isInstanceOf(InvalidJsonException.class);
+        byte[] invalidUtf8 = {'{', '"', 's', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> CanonicalJson.canonicalize(invalidUtf8, List.of("/s"))).isInstanceOf(InvalidJsonException.class);
+    }
+
+    @Test
+    void manyUnsortedAndRepeatedKeysSortAndKeepTheLast() throws Exception {
+        StringBuilder json = new StringBuilder("{");
+        StringBuilder expected = new StringBuilder("{");
+        for (int i = 99; i >= 0; i--) {
+            json.append(String.format("\"k%02d\":%d,\"k%02d\":{\"z\":%d,\"y\":0},", i, i, i, i));
+        }
+        for (int i = 0; i <= 99; i++) {
+            expected.append(String.format("%s\"k%02d\":{\"y\":0,\"z\":%d}", i > 0 ? "," : "", i, i));
+        }
+        json.setLength(json.length() - 1);
+        assertThat(canonical(json.append('}').toString())).isEqualTo(expected.append('}').toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "{", "{\"a\":1,}", "[1 2]", "{\"a\":1} {}", "{'a':1}", "NaN", "01", "+1",
             "// c\n{}", "{\"a\":\"\u0001\"}", "hello", "{\"a\":1}x"})
