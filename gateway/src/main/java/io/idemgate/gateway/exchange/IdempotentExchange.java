@@ -322,9 +322,11 @@ final class IdempotentExchange implements Exchange {
         }
         logDecision(outcome, 0, null);
         recordOverhead();
-        FullHttpResponse response = ReplayResponses.build(stored);
+        LocalResponse response = ReplayResponses.fitsOneMessage(stored)
+                ? LocalResponse.of(ReplayResponses.build(stored))
+                : new ReplayStream(route.name(), stored, services.metrics());
         services.forwarded().applyToResponse(response.headers());
-        answer(response, outcome, false);
+        answer(response, stored.status(), outcome, false);
     }
 
     private void conflict(boolean outcomeUnknown) {
@@ -363,6 +365,10 @@ final class IdempotentExchange implements Exchange {
 
     /** Answers by the gateway itself, on a {@link LocalExchange} that discards what is left of the body. */
     private void answer(FullHttpResponse response, Outcome outcome, boolean mustClose) {
+        answer(LocalResponse.of(response), response.status().code(), outcome, mustClose);
+    }
+
+    private void answer(LocalResponse response, int status, Outcome outcome, boolean mustClose) {
         releaseBody();
         state = State.DONE;
         if (outcome != null) {
@@ -374,7 +380,7 @@ final class IdempotentExchange implements Exchange {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        services.accessLog().record(route.name(), line.methodName(), line.path(), response.status().code(),
+        services.accessLog().record(route.name(), line.methodName(), line.path(), status,
                 outcome == null ? "bad_request" : outcome.label(), -1, System.nanoTime() - startNanos,
                 receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
         LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);
