@@ -3,10 +3,8 @@ package io.idemgate.gateway.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idemgate.gateway.idempotency.BodyChunks;
-import io.idemgate.gateway.idempotency.BodyGoneException;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
-import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -19,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,23 +173,6 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
             assertThat(redisView.keysOf(id)).containsExactly(PREFIX + "{" + id + "}");
         }
         assertThat(((InFlight) record()).owner()).isEqualTo(OTHER_OWNER);
-    }
-
-    @Test
-    void aReplayThatOutlivesItsPurgedRecordFindsItsChunksGoneNotAnotherBody() {
-        claim(FINGERPRINT, OWNER, false);
-        await(store.complete(id, OWNER, 1, new StoredResponse(200, List.of(),
-                DeterministicBytes.bytes(2 * BodyChunks.CHUNK_SIZE), false), ttl()));
-        StoredBody body = ((Completed) record()).response().body();
-        assertThat(await(body.chunk(0))).hasSize(BodyChunks.CHUNK_SIZE);
-
-        await(store.delete(id));
-        claim(FINGERPRINT, OTHER_OWNER, false);
-        await(store.complete(id, OTHER_OWNER, 1, new StoredResponse(200, List.of(),
-                new byte[3 * BodyChunks.CHUNK_SIZE], false), ttl()));
-
-        assertThat(body.chunk(1).toCompletableFuture()).failsWithin(Duration.ofSeconds(2))
-                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(BodyGoneException.class);
     }
 
     /** A plain client to look at what the store wrote, as an operator would. */
