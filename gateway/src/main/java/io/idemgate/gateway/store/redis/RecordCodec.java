@@ -26,9 +26,9 @@ import java.util.Map;
  * Format versions 1 (body inline, or none) and 2 (a completed record whose body is in a chunk hash of
  * its own) are read; an unknown version fails loudly instead of being misread.
  *
- * <p>Threading: stateless, any thread.
+ * <p>Threading: stateless, any thread. Public only for the micro-benchmarks (microbench module).
  */
-final class RecordCodec {
+public final class RecordCodec {
 
     /** Written by every record whose body (if any) is inline: readable by the previous release too. */
     static final String FORMAT_VERSION = "1";
@@ -57,7 +57,7 @@ final class RecordCodec {
 
     /** Where a v2 record's chunked body is read from, chunk by chunk, when a replay asks. */
     @FunctionalInterface
-    interface BodySource {
+    public interface BodySource {
         StoredBody body(byte[] bodyKey, int chunks, long length);
     }
 
@@ -66,11 +66,11 @@ final class RecordCodec {
         throw new IllegalStateException("unexpected chunked body");
     };
 
-    static IdempotencyRecord decode(Map<String, byte[]> hash) {
+    public static IdempotencyRecord decode(Map<String, byte[]> hash) {
         return decode(hash, NO_CHUNKS);
     }
 
-    static IdempotencyRecord decode(Map<String, byte[]> hash, BodySource bodies) {
+    public static IdempotencyRecord decode(Map<String, byte[]> hash, BodySource bodies) {
         String version = text(hash, "v");
         if (!FORMAT_VERSION.equals(version) && !CHUNKED_FORMAT_VERSION.equals(version)) {
             throw new IllegalStateException("unsupported Redis record format version " + version);
@@ -90,7 +90,7 @@ final class RecordCodec {
     }
 
     /** Headers as a JSON array of {@code [name, value]} pairs: order and repeats survive. */
-    static byte[] encodeHeaders(List<Map.Entry<String, String>> headers) {
+    public static byte[] encodeHeaders(List<Map.Entry<String, String>> headers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
