@@ -2,8 +2,8 @@ package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.http.Problem;
-import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.netty.buffer.ByteBufAllocator;
