@@ -1,6 +1,7 @@
 package io.idemgate.gateway.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
@@ -66,8 +67,9 @@ final class RecordJson {
             g.writeEndArray();
         }
         g.writeEndArray();
-        if (withBody) {
-            body(g, response.body());
+        g.writeNumberField("body_length", response.body().length());
+        if (withBody && response.body() instanceof BodyChunks chunks) {
+            body(g, chunks.toByteArray());
         }
     }
 

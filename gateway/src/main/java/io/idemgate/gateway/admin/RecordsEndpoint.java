@@ -2,11 +2,15 @@ package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
+import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -46,7 +50,9 @@ public final class RecordsEndpoint {
         } catch (RecordQuery.Refused r) {
             return refused(request.alloc(), r);
         }
-        return store.get(query.recordKey().storageId()).handle((record, error) -> {
+        return store.get(query.recordKey().storageId())
+                .thenCompose(record -> query.withBody() ? withBodyLoaded(record) : CompletableFuture.completedFuture(record))
+                .handle((record, error) -> {
             if (error != null) {
                 return storeFailed(request.alloc(), error);
             }
@@ -80,6 +86,17 @@ public final class RecordsEndpoint {
                 g.writeEndObject();
             });
         });
+    }
+
+    /** A body kept in store chunks is fetched whole here: an operator asked for it (replays stream instead). */
+    private static CompletionStage<Optional<IdempotencyRecord>> withBodyLoaded(Optional<IdempotencyRecord> record) {
+        if (record.isPresent() && record.get() instanceof Completed c && !c.response().body().resident()) {
+            StoredResponse r = c.response();
+            return r.body().loadAll().thenApply(body -> Optional.of(new Completed(c.fingerprint(), c.fence(),
+                    new StoredResponse(r.status(), r.headers(), body, r.bodyOmitted()), c.createdAt(),
+                    c.completedAt(), c.expiresAt())));
+        }
+        return CompletableFuture.completedFuture(record);
     }
 
     private static CompletionStage<FullHttpResponse> refused(ByteBufAllocator alloc, RecordQuery.Refused r) {

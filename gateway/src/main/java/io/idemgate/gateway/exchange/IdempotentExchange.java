@@ -20,8 +20,6 @@ import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -29,7 +27,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * The idempotent front half of an exchange: reads the key, aggregates the body (bounded by
@@ -54,7 +51,7 @@ final class IdempotentExchange implements Exchange {
     private final RouteIdempotency policy;
     private final IdempotencyConfig config;
     private final RouteMetrics metrics;
-    private final UpstreamGroup group;
+    private final ProxyHandOver handOver;
     private final boolean clientKeepAlive;
     private final long startNanos = System.nanoTime();
 
@@ -81,7 +78,7 @@ final class IdempotentExchange implements Exchange {
         this.policy = route.idempotency();
         this.config = route.config().idempotency();
         this.metrics = services.metrics().route(route.name());
-        this.group = group;
+        this.handOver = new ProxyHandOver(ctx, receiver, services, request, line, route, group);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
     }
 
@@ -305,13 +302,7 @@ final class IdempotentExchange implements Exchange {
         recordOverhead();
         IdempotentExecution execution = new IdempotentExecution(services.store(), config, metrics, ctx.executor(),
                 route.name(), id, recordKey.keyHash(), owner, fence);
-        ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, execution, outcome);
-        CompositeByteBuf b = body;
-        body = null;
-        state = State.DONE;
-        receiver.handOver(this, exchange);
-        execution.startLeaseRenewal();
-        exchange.startWithBody(group, b);
+        handOver.execute(this, takeBody(), execution, outcome);
     }
 
     private void replay(StoredResponse stored) {
@@ -322,9 +313,11 @@ final class IdempotentExchange implements Exchange {
         }
         logDecision(outcome, 0, null);
         recordOverhead();
-        FullHttpResponse response = ReplayResponses.build(stored);
+        LocalResponse response = ReplayResponses.fitsOneMessage(stored)
+                ? LocalResponse.of(ReplayResponses.build(stored))
+                : new ReplayStream(route.name(), stored, services.metrics());
         services.forwarded().applyToResponse(response.headers());
-        answer(response, outcome, false);
+        answer(response, stored.status(), outcome, false);
     }
 
     private void conflict(boolean outcomeUnknown) {
@@ -363,6 +356,10 @@ final class IdempotentExchange implements Exchange {
 
     /** Answers by the gateway itself, on a {@link LocalExchange} that discards what is left of the body. */
     private void answer(FullHttpResponse response, Outcome outcome, boolean mustClose) {
+        answer(LocalResponse.of(response), response.status().code(), outcome, mustClose);
+    }
+
+    private void answer(LocalResponse response, int status, Outcome outcome, boolean mustClose) {
         releaseBody();
         state = State.DONE;
         if (outcome != null) {
@@ -374,7 +371,7 @@ final class IdempotentExchange implements Exchange {
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        services.accessLog().record(route.name(), line.methodName(), line.path(), response.status().code(),
+        services.accessLog().record(route.name(), line.methodName(), line.path(), status,
                 outcome == null ? "bad_request" : outcome.label(), -1, System.nanoTime() - startNanos,
                 receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
         LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);
@@ -385,15 +382,7 @@ final class IdempotentExchange implements Exchange {
 
     /** Hands the request, head and whole body, to a plain pass-through exchange. */
     private void forwardWholeBody(Outcome outcome) {
-        ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, null, outcome);
-        CompositeByteBuf b = body;
-        body = null;
-        state = State.DONE;
-        if (receiver.handOver(this, exchange)) {
-            exchange.startWithBody(group, b);
-        } else {
-            b.release();
-        }
+        handOver.wholeBody(this, takeBody(), outcome);
     }
 
     /**
@@ -404,36 +393,17 @@ final class IdempotentExchange implements Exchange {
         if (continueSent) {
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
-        ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, null, Outcome.PASSTHROUGH);
-        CompositeByteBuf b = body;
-        body = null;
-        state = State.DONE;
-        if (!receiver.handOver(this, exchange)) {
-            ReferenceCountUtil.release(b);
-            ReferenceCountUtil.release(next);
-            return;
-        }
-        exchange.start(group);
-        if (b != null) {
-            exchange.onRequestContent(requestComplete && next == null
-                    ? new DefaultLastHttpContent(b) : new DefaultHttpContent(b));
-        }
-        if (next != null) {
-            exchange.onRequestContent(next);
-        }
-    }
-
-    private boolean shadow() {
-        return config.mode() == Mode.SHADOW;
+        handOver.partialBody(this, takeBody(), requestComplete, next);
     }
 
     /** Before any body was read: the rest streams as usual. */
     private void passThrough(Outcome outcome) {
-        ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, null, outcome);
         state = State.DONE;
-        if (receiver.handOver(this, exchange)) {
-            exchange.start(group);
-        }
+        handOver.headOnly(this, outcome);
+    }
+
+    private boolean shadow() {
+        return config.mode() == Mode.SHADOW;
     }
 
     // ---- bookkeeping
@@ -444,6 +414,14 @@ final class IdempotentExchange implements Exchange {
 
     private void logDecision(Outcome outcome, long fence, String note) {
         DecisionLog.decided(route.name(), recordKey, outcome, fence, note);
+    }
+
+    /** The aggregated body, now the caller's; the exchange is done. */
+    private CompositeByteBuf takeBody() {
+        CompositeByteBuf b = body;
+        body = null;
+        state = State.DONE;
+        return b;
     }
 
     private void releaseBody() {

@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 /**
  * An exchange the gateway answers by itself (404, 502, 504…). To keep the connection alive it must
  * first consume the rest of the request body: it reads and discards up to {@link #DISCARD_BUDGET}
- * bytes, and beyond that answers at once and closes, so a large body costs no more than that.
+ * bytes, and beyond that answers at once and closes, so a large body costs no more than that. What it
+ * sends is a {@link LocalResponse}: one message, or a replay streamed with backpressure.
  */
 final class LocalExchange implements Exchange {
 
@@ -23,12 +24,18 @@ final class LocalExchange implements Exchange {
     private final ChannelHandlerContext ctx;
     private final ClientRequestReceiver receiver;
     private final boolean clientKeepAlive;
-    private FullHttpResponse response;
+    private LocalResponse response;
+    private boolean sending;
     private boolean requestComplete;
     private boolean mustClose;
     private long discarded;
 
     LocalExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, FullHttpResponse response,
+                  boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
+        this(ctx, receiver, LocalResponse.of(response), clientKeepAlive, requestComplete, mustClose);
+    }
+
+    LocalExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, LocalResponse response,
                   boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
         this.ctx = ctx;
         this.receiver = receiver;
@@ -60,7 +67,7 @@ final class LocalExchange implements Exchange {
             requestComplete = true;
         }
         content.release();
-        if (response == null) {
+        if (sending) {
             return;
         }
         if (requestComplete) {
@@ -77,14 +84,14 @@ final class LocalExchange implements Exchange {
 
     @Override
     public void onClientWritabilityChanged(boolean writable) {
+        if (sending) {
+            response.onWritabilityChanged(writable);
+        }
     }
 
     @Override
     public void onClientClosed() {
-        if (response != null) {
-            response.release();
-            response = null;
-        }
+        response.abandon();
     }
 
     @Override
@@ -93,13 +100,12 @@ final class LocalExchange implements Exchange {
     }
 
     private void send() {
-        FullHttpResponse r = response;
-        response = null;
+        sending = true;
         boolean keepAlive = clientKeepAlive && requestComplete && !mustClose
                 && !receiver.closing();
         if (!keepAlive) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        ctx.writeAndFlush(r).addListener(f -> receiver.exchangeFinished(this, f.isSuccess() && keepAlive));
+        response.send(ctx, written -> receiver.exchangeFinished(this, written && keepAlive));
     }
 }

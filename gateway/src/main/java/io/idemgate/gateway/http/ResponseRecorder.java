@@ -1,5 +1,6 @@
 package io.idemgate.gateway.http;
 
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -11,15 +12,22 @@ import java.util.Map;
 /**
  * The tee: copies a response as it streams to the client, so it can be stored for replays. Bounded:
  * past {@code maxBody} bytes it stops copying and keeps status and headers only ("body omitted"), so a
- * large download costs the gateway no more than the limit. Used on one event loop; owns no ByteBuf.
+ * large download costs the gateway no more than the limit. The copy is kept in chunks of
+ * {@link BodyChunks#CHUNK_SIZE} bytes: a full chunk is sealed as it is and never copied again, and
+ * only the chunk being filled grows (by doubling), so a small body stays small and a large one never
+ * needs one giant array. Used on one event loop; owns no ByteBuf.
  */
 public final class ResponseRecorder {
+
+    private static final int FIRST_CAPACITY = 256;
 
     private final long maxBody;
     private int status;
     private List<Map.Entry<String, String>> headers = List.of();
-    private byte[] body = new byte[256];
-    private int size;
+    private final List<byte[]> sealed = new ArrayList<>();
+    private byte[] current = new byte[FIRST_CAPACITY];
+    private int filled;
+    private long size;
     private boolean omitted;
 
     public ResponseRecorder(long maxBody) {
@@ -42,15 +50,30 @@ public final class ResponseRecorder {
             return;
         }
         int n = content.readableBytes();
-        if ((long) size + n > maxBody) {
+        if (size + n > maxBody) {
             omitted = true;
-            body = null;
+            sealed.clear();
+            current = null;
             return;
         }
-        if (size + n > body.length) {
-            body = Arrays.copyOf(body, (int) Math.min(maxBody, Math.max((long) body.length * 2, size + n)));
+        int from = content.readerIndex();
+        int left = n;
+        while (left > 0) {
+            if (filled == BodyChunks.CHUNK_SIZE) {
+                sealed.add(current);
+                current = new byte[Math.min(BodyChunks.CHUNK_SIZE, Math.max(FIRST_CAPACITY, left))];
+                filled = 0;
+            }
+            if (filled == current.length) {
+                current = Arrays.copyOf(current, Math.min(BodyChunks.CHUNK_SIZE,
+                        Math.max(current.length * 2, filled + left)));
+            }
+            int take = Math.min(left, current.length - filled);
+            content.getBytes(from, current, filled, take);
+            from += take;
+            filled += take;
+            left -= take;
         }
-        content.getBytes(content.readerIndex(), body, size, n);
         size += n;
     }
 
@@ -59,6 +82,14 @@ public final class ResponseRecorder {
     }
 
     public StoredResponse toStoredResponse() {
-        return new StoredResponse(status, headers, omitted ? new byte[0] : Arrays.copyOf(body, size), omitted);
+        if (omitted) {
+            return new StoredResponse(status, headers, BodyChunks.EMPTY, true);
+        }
+        List<byte[]> chunks = new ArrayList<>(sealed.size() + 1);
+        chunks.addAll(sealed);
+        if (filled > 0) {
+            chunks.add(filled == current.length ? current : Arrays.copyOf(current, filled));
+        }
+        return new StoredResponse(status, headers, BodyChunks.of(chunks), false);
     }
 }

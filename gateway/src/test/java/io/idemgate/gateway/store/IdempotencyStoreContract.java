@@ -2,6 +2,7 @@ package io.idemgate.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
@@ -9,6 +10,7 @@ import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.ClaimResult.Existing;
+import io.idemgate.gateway.testsupport.DeterministicBytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +105,7 @@ public abstract class IdempotencyStoreContract {
         Completed completed = (Completed) ((Existing) retry).record();
         assertThat(completed.response().status()).isEqualTo(201);
         assertThat(completed.response().headers()).containsExactly(Map.entry("Content-Type", "text/plain"));
-        assertThat(new String(completed.response().body(), StandardCharsets.UTF_8)).isEqualTo("paid");
+        assertThat(new String(bodyOf(completed.response()), StandardCharsets.UTF_8)).isEqualTo("paid");
         assertThat(completed.fence()).isEqualTo(1);
         assertThat(completed.expiresAt()).isAfter(completed.completedAt());
     }
@@ -338,6 +340,41 @@ public abstract class IdempotencyStoreContract {
         Optional<IdempotencyRecord> record = await(store.get(id));
         assertThat(record).as("record %s", id).isPresent();
         return record.get();
+    }
+
+    @Test
+    void aBodyOfManyChunksIsStoredAndReadBackChunkByChunk() {
+        claim(FINGERPRINT, OWNER, false);
+        byte[] body = DeterministicBytes.bytes(3 * BodyChunks.CHUNK_SIZE + 123);
+        StoredResponse response = new StoredResponse(200, List.of(Map.entry("Content-Type", "application/octet-stream")),
+                body, false);
+
+        assertThat(await(store.complete(id, OWNER, 1, response, ttl()))).isTrue();
+
+        StoredResponse stored = ((Completed) record()).response();
+        assertThat(stored.body().chunkCount()).isEqualTo(4);
+        assertThat(stored.body().length()).isEqualTo(body.length);
+        assertThat(bodyOf(stored)).isEqualTo(body);
+        ClaimResult retry = claim(FINGERPRINT, OTHER_OWNER, false);
+        assertThat(bodyOf(((Completed) ((Existing) retry).record()).response())).isEqualTo(body);
+    }
+
+    @Test
+    void aBodyOfOneChunkStaysOneChunk() {
+        claim(FINGERPRINT, OWNER, false);
+        byte[] body = DeterministicBytes.bytes(BodyChunks.CHUNK_SIZE);
+
+        await(store.complete(id, OWNER, 1, new StoredResponse(200, List.of(), body, false), ttl()));
+
+        StoredResponse stored = ((Completed) record()).response();
+        assertThat(stored.body().chunkCount()).isEqualTo(1);
+        assertThat(stored.body().resident()).as("one chunk comes with the record").isTrue();
+        assertThat(bodyOf(stored)).isEqualTo(body);
+    }
+
+    /** The whole stored body, fetched chunk by chunk if the store keeps it that way. */
+    protected static byte[] bodyOf(StoredResponse response) {
+        return response.body().loadAll().toCompletableFuture().join().toByteArray();
     }
 
     protected static StoredResponse response(String body) {

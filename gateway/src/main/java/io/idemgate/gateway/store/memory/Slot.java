@@ -63,7 +63,7 @@ final class Slot {
         long bytes = OVERHEAD_BYTES + 2L * (id.length() + record.fingerprint().length());
         if (record instanceof IdempotencyRecord.Completed completed) {
             StoredResponse response = completed.response();
-            bytes += response.body().length;
+            bytes += response.body().length();
             for (Map.Entry<String, String> header : response.headers()) {
                 bytes += 64 + 2L * (header.getKey().length() + header.getValue().length());
             }

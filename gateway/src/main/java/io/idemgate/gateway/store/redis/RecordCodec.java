@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
+import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,13 +23,17 @@ import java.util.Map;
 
 /**
  * Translates between the Redis hash of one record (docs/store-format.md) and {@link IdempotencyRecord}.
- * Only format version 1 is read; an unknown version fails loudly instead of being misread.
+ * Format versions 1 (body inline, or none) and 2 (a completed record whose body is in a chunk hash of
+ * its own) are read; an unknown version fails loudly instead of being misread.
  *
- * <p>Threading: stateless, any thread.
+ * <p>Threading: stateless, any thread. Public only for the micro-benchmarks (microbench module).
  */
-final class RecordCodec {
+public final class RecordCodec {
 
+    /** Written by every record whose body (if any) is inline: readable by the previous release too. */
     static final String FORMAT_VERSION = "1";
+    /** Written by a completed record whose body lives in its body key, chunk by chunk. */
+    static final String CHUNKED_FORMAT_VERSION = "2";
     private static final JsonFactory JSON = new JsonFactory();
 
     private RecordCodec() {
@@ -49,9 +55,24 @@ final class RecordCodec {
         return fields;
     }
 
-    static IdempotencyRecord decode(Map<String, byte[]> hash) {
+    /** Where a v2 record's chunked body is read from, chunk by chunk, when a replay asks. */
+    @FunctionalInterface
+    public interface BodySource {
+        StoredBody body(byte[] bodyKey, int chunks, long length);
+    }
+
+    /** A source for callers that never see chunked bodies (tests of v1 hashes): fails if one turns up. */
+    static final BodySource NO_CHUNKS = (key, chunks, length) -> {
+        throw new IllegalStateException("unexpected chunked body");
+    };
+
+    public static IdempotencyRecord decode(Map<String, byte[]> hash) {
+        return decode(hash, NO_CHUNKS);
+    }
+
+    public static IdempotencyRecord decode(Map<String, byte[]> hash, BodySource bodies) {
         String version = text(hash, "v");
-        if (!FORMAT_VERSION.equals(version)) {
+        if (!FORMAT_VERSION.equals(version) && !CHUNKED_FORMAT_VERSION.equals(version)) {
             throw new IllegalStateException("unsupported Redis record format version " + version);
         }
         String fingerprint = text(hash, "fp");
@@ -60,7 +81,7 @@ final class RecordCodec {
         return switch (text(hash, "state")) {
             case "inflight" -> new InFlight(fingerprint, fence, text(hash, "owner"), instant(hash, "lease_until"),
                     created);
-            case "completed" -> new Completed(fingerprint, fence, response(hash), created,
+            case "completed" -> new Completed(fingerprint, fence, response(hash, bodies), created,
                     instant(hash, "completed"), instant(hash, "expires"));
             case "unknown" -> new OutcomeUnknown(fingerprint, fence, text(hash, "reason"), created,
                     instant(hash, "since"), instant(hash, "expires"));
@@ -69,7 +90,7 @@ final class RecordCodec {
     }
 
     /** Headers as a JSON array of {@code [name, value]} pairs: order and repeats survive. */
-    static byte[] encodeHeaders(List<Map.Entry<String, String>> headers) {
+    public static byte[] encodeHeaders(List<Map.Entry<String, String>> headers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartArray();
@@ -114,8 +135,17 @@ final class RecordCodec {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static StoredResponse response(Map<String, byte[]> hash) {
-        byte[] body = hash.getOrDefault("body", new byte[0]);
+    private static StoredResponse response(Map<String, byte[]> hash, BodySource bodies) {
+        byte[] bodyKey = hash.get("body_key");
+        StoredBody body;
+        if (bodyKey != null) {
+            body = bodies.body(bodyKey, (int) number(hash, "chunks"), number(hash, "length"));
+        } else {
+            byte[] inline = hash.get("body");
+            // An inline body is at most one chunk (or a v1 record of a release that knew no chunks).
+            body = inline == null || inline.length == 0 ? BodyChunks.EMPTY
+                    : inline.length <= BodyChunks.CHUNK_SIZE ? BodyChunks.of(List.of(inline)) : BodyChunks.copyOf(inline);
+        }
         return new StoredResponse((int) number(hash, "status"), decodeHeaders(hash.get("headers")), body,
                 "1".equals(text(hash, "omitted")));
     }

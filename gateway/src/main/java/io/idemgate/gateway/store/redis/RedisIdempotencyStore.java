@@ -2,7 +2,9 @@ package io.idemgate.gateway.store.redis;
 
 import static io.idemgate.gateway.store.redis.RecordCodec.bytes;
 
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * command fails after {@code commandTimeout}; nothing here blocks, except the constructor (connects)
  * and {@link #close()}, which run at start-up and shutdown.
  *
+ * <p><b>Large bodies.</b> A body over one chunk is not one giant value: it is staged chunk by chunk in
+ * a hash of its own and read back one HGET per chunk as a replay streams ({@link RedisBody}).
+ *
  * <p><b>Waking waiters.</b> The owner's script publishes the record id on {@code <prefix>events};
  * the subscription (made in the constructor) completes local waiters. {@code awaitChange} registers,
  * then checks the record, so a change between the caller's claim and its registration is not missed.
@@ -48,6 +53,10 @@ import org.slf4j.LoggerFactory;
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
     static final long RECHECK_MILLIS = 1_000;
+    /** A staged body lives this long unless its complete adopts it: enough to write and complete it. */
+    static final Duration STAGING_TTL = Duration.ofMinutes(5);
+    /** A body key outlives its record by this much, so a replay that began just before expiry finishes. */
+    static final Duration BODY_GRACE = Duration.ofMinutes(1);
     private static final int MAX_RECHECKS_PER_PASS = 1_000;
     private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
@@ -65,6 +74,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final RedisScript RELEASE = RedisScript.load("release", true, ScriptOutputType.INTEGER);
     private static final RedisScript MARK_UNKNOWN = RedisScript.load("mark-unknown", true, ScriptOutputType.INTEGER);
     private static final RedisScript DELETE = RedisScript.load("delete", false, ScriptOutputType.INTEGER);
+    private static final RedisScript STAGE = RedisScript.load("stage", false, ScriptOutputType.INTEGER);
     private static final RedisScript IN_FLIGHT = RedisScript.load("in-flight", false, ScriptOutputType.INTEGER);
 
     private final String keyPrefix;
@@ -142,7 +152,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return guarded(() -> CLAIM.<List<Object>>run(redis(), key(id), bytes(fingerprint), bytes(owner),
                         bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
                         channel, bytes(id))
-                .thenApply(RedisIdempotencyStore::claimResult));
+                .thenApply(this::claimResult));
     }
 
     @Override
@@ -150,13 +160,44 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return ownerWrite(RENEW, id, bytes(owner), bytes(fence), bytes(lease.toMillis()));
     }
 
+    /**
+     * A body of one chunk goes inline in the record, so a replay is the claim's one round trip. A larger
+     * one is first staged chunk by chunk (one command each, pipelined on the connection) under a key of
+     * this attempt's own; the complete script then checks ownership and adopts it, or drops it if refused.
+     */
     @Override
     public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response,
                                              Duration ttl) {
         Objects.requireNonNull(response, "response");
-        return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id),
-                bytes(response.status()), RecordCodec.encodeHeaders(response.headers()), response.body(),
-                bytes(response.bodyOmitted() ? "1" : "0"));
+        if (!(response.body() instanceof BodyChunks body)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("complete needs a body in memory"));
+        }
+        byte[] status = bytes(response.status());
+        byte[] headers = RecordCodec.encodeHeaders(response.headers());
+        byte[] omitted = bytes(response.bodyOmitted() ? "1" : "0");
+        if (body.chunkCount() <= 1) {
+            byte[] inline = body.chunkCount() == 0 ? new byte[0] : body.chunkNow(0);
+            return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id),
+                    status, headers, inline, omitted);
+        }
+        byte[] staging = stagingKey(id, owner, fence);
+        byte[][] keys = {key(id), staging};
+        byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id), status, headers,
+                new byte[0], omitted, bytes(body.chunkCount()), bytes(body.length()),
+                bytes(ttl.plus(BODY_GRACE).toMillis())};
+        return guarded(() -> stage(staging, body)
+                .thenCompose(staged -> COMPLETE.<Long>run(redis(), keys, args))
+                .thenApply(written -> written == 1));
+    }
+
+    /** Every chunk in flight at once (Lettuce pipelines them); done when Redis has acknowledged them all. */
+    private CompletableFuture<Void> stage(byte[] staging, BodyChunks body) {
+        byte[] ttl = bytes(STAGING_TTL.toMillis());
+        CompletableFuture<?>[] writes = new CompletableFuture<?>[body.chunkCount()];
+        for (int i = 0; i < writes.length; i++) {
+            writes[i] = STAGE.run(redis(), staging, bytes(i), body.chunkNow(i), ttl);
+        }
+        return CompletableFuture.allOf(writes);
     }
 
     @Override
@@ -176,7 +217,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         // One HGETALL is atomic by itself; no script needed to read.
         return guarded(() -> redis().hgetall(key(id)).toCompletableFuture()
                 .thenApply(hash -> hash.isEmpty() ? Optional.<IdempotencyRecord>empty()
-                        : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash)))));
+                        : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash), this::body))));
     }
 
     @Override
@@ -266,18 +307,31 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return links.commands();
     }
 
+    private StoredBody body(byte[] bodyKey, int chunks, long length) {
+        // Built where the claim's reply is handled: on a gateway loop, that loop's connection fetches the chunks.
+        return new RedisBody(redis(), bodyKey, chunks, length);
+    }
+
+    /**
+     * {@code <prefix>{<id>}:body:<fence>:<owner>}: unique to one attempt, so two attempts never write into
+     * one body, and in the record's hash tag (Cluster slot).
+     */
+    private byte[] stagingKey(String id, String owner, long fence) {
+        return bytes(keyPrefix + "{" + id + "}:body:" + fence + ":" + owner);
+    }
+
     /** {@code <prefix>{<id>}}: the braces are the hash tag, so a record's keys always share one Cluster slot. */
     private byte[] key(String id) {
         return bytes(keyPrefix + "{" + id + "}");
     }
 
-    private static ClaimResult claimResult(List<Object> reply) {
+    private ClaimResult claimResult(List<Object> reply) {
         String kind = RecordCodec.utf8((byte[]) reply.get(0));
         if ("claimed".equals(kind)) {
             long fence = Long.parseLong(RecordCodec.utf8((byte[]) reply.get(1)));
             return new ClaimResult.Claimed(fence, "1".equals(RecordCodec.utf8((byte[]) reply.get(2))));
         }
-        return new ClaimResult.Existing(RecordCodec.decode(RecordCodec.fields(reply, 1)));
+        return new ClaimResult.Existing(RecordCodec.decode(RecordCodec.fields(reply, 1), this::body));
     }
 
     private static <T> CompletableFuture<T> closedStage() {

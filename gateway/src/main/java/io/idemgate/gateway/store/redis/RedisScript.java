@@ -41,7 +41,11 @@ final class RedisScript {
     }
 
     <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] key, byte[]... args) {
-        byte[][] keys = {key};
+        return run(redis, new byte[][] {key}, args);
+    }
+
+    /** With several keys, all in one hash tag (so one Cluster slot); the first routes the call. */
+    <T> CompletableFuture<T> run(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[][] keys, byte[]... args) {
         CompletableFuture<T> first = redis.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return first.handle((value, failure) -> {
             if (failure == null) {

@@ -4,9 +4,12 @@ import static io.idemgate.gateway.store.redis.RecordCodec.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
+import io.idemgate.gateway.idempotency.StoredBody;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,7 @@ class RecordCodecTest {
         hash.put("expires", bytes(9_000));
 
         Completed completed = (Completed) RecordCodec.decode(hash);
-        assertThat(completed.response().body()).isEmpty();
+        assertThat(completed.response().body().length()).isZero();
         assertThat(completed.response().bodyOmitted()).isTrue();
         assertThat(completed.expiresAt()).isEqualTo(Instant.ofEpochMilli(9_000));
     }
@@ -50,9 +53,49 @@ class RecordCodecTest {
     @Test
     void anotherFormatVersionIsRefusedRatherThanMisread() {
         Map<String, byte[]> hash = base("inflight");
-        hash.put("v", bytes("2"));
+        hash.put("v", bytes("3"));
 
-        assertThatThrownBy(() -> RecordCodec.decode(hash)).hasMessageContaining("format version 2");
+        assertThatThrownBy(() -> RecordCodec.decode(hash)).hasMessageContaining("format version 3");
+    }
+
+    @Test
+    void aVersionOneBodyLargerThanAChunkIsReadInline() {
+        byte[] body = new byte[BodyChunks.CHUNK_SIZE * 2 + 3];
+        body[body.length - 1] = 42;
+        Map<String, byte[]> hash = completed(base("completed"));
+        hash.put("body", body);
+
+        StoredBody decoded = ((Completed) RecordCodec.decode(hash)).response().body();
+        assertThat(decoded.resident()).isTrue();
+        assertThat(decoded.chunkCount()).isEqualTo(3);
+        assertThat(((BodyChunks) decoded).toByteArray()).isEqualTo(body);
+    }
+
+    @Test
+    void aVersionTwoRecordPointsToItsBodyKeyWithoutReadingIt() {
+        Map<String, byte[]> hash = completed(base("completed"));
+        hash.put("v", bytes("2"));
+        hash.put("body_key", bytes("p:{id}:body:1:gw/1"));
+        hash.put("chunks", bytes(5));
+        hash.put("length", bytes(300_000));
+        List<String> asked = new ArrayList<>();
+
+        Completed completed = (Completed) RecordCodec.decode(hash, (key, chunks, length) -> {
+            asked.add(RecordCodec.utf8(key) + " " + chunks + " " + length);
+            return BodyChunks.EMPTY;
+        });
+
+        assertThat(asked).containsExactly("p:{id}:body:1:gw/1 5 300000");
+        assertThat(completed.response().status()).isEqualTo(200);
+    }
+
+    private static Map<String, byte[]> completed(Map<String, byte[]> hash) {
+        hash.put("status", bytes(200));
+        hash.put("headers", bytes("[]"));
+        hash.put("omitted", bytes("0"));
+        hash.put("completed", bytes(1_500));
+        hash.put("expires", bytes(9_000));
+        return hash;
     }
 
     private static Map<String, byte[]> base(String state) {

@@ -50,7 +50,7 @@ class RedisClusterStoreIT extends RedisStoreContract {
             assertThat(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())))
                     .isEqualTo(new Claimed(1, false));
             assertThat(await(store.complete(recordId, OWNER, 1, response("paid-" + i), ttl()))).isTrue();
-            assertThat(((Completed) await(store.get(recordId)).orElseThrow()).response().body())
+            assertThat(bodyOf(((Completed) await(store.get(recordId)).orElseThrow()).response()))
                     .isEqualTo(("paid-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
             RedisServer owner = cluster.nodeOwning(key(recordId));

@@ -2,11 +2,20 @@ package io.idemgate.gateway.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.idempotency.BodyChunks;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
+import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.testsupport.DeterministicBytes;
 import io.idemgate.gateway.testsupport.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -92,13 +101,12 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) i;
         }
-        var response = new io.idemgate.gateway.idempotency.StoredResponse(200,
-                java.util.List.of(java.util.Map.entry("Set-Cookie", "a=1"), java.util.Map.entry("Set-Cookie", "b=\"2\"")),
-                body, false);
+        var response = new StoredResponse(200,
+                List.of(Map.entry("Set-Cookie", "a=1"), Map.entry("Set-Cookie", "b=\"2\"")), body, false);
         await(store.complete(id, OWNER, 1, response, ttl()));
 
-        var completed = (io.idemgate.gateway.idempotency.IdempotencyRecord.Completed) record();
-        assertThat(completed.response().body()).isEqualTo(body);
+        var completed = (Completed) record();
+        assertThat(bodyOf(completed.response())).isEqualTo(body);
         assertThat(completed.response().headers()).isEqualTo(response.headers());
     }
 
@@ -120,6 +128,69 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         CompletableFuture<Void> waiter = store.awaitChange(id);
         await(store.complete(id, OWNER, 1, response("paid"), ttl()));
         assertThat(waiter).succeedsWithin(wakeWithin());
+    }
+
+    @Test
+    void aLargeBodyIsStagedChunkByChunkAndEveryKeyOfTheRecordExpires() {
+        claim(FINGERPRINT, OWNER, false);
+        byte[] body = DeterministicBytes.bytes(3 * BodyChunks.CHUNK_SIZE + 500);
+
+        assertThat(await(store.complete(id, OWNER, 1, new StoredResponse(200, List.of(), body, false), ttl()))).isTrue();
+
+        try (Inspector redisView = new Inspector()) {
+            String recordKey = PREFIX + "{" + id + "}";
+            Map<String, String> record = redisView.sync.hgetall(recordKey);
+            assertThat(record).containsEntry("v", "2").containsEntry("chunks", "4")
+                    .containsEntry("length", Integer.toString(body.length)).doesNotContainKey("body");
+            String bodyKey = record.get("body_key");
+            assertThat(redisView.keysOf(id)).containsExactlyInAnyOrder(recordKey, bodyKey);
+            assertThat(redisView.sync.hlen(bodyKey)).isEqualTo(4);
+            for (String key : redisView.keysOf(id)) {
+                assertThat(redisView.sync.pttl(key)).as("TTL of %s", key).isPositive();
+                for (String field : redisView.sync.hkeys(key)) {
+                    assertThat(redisView.sync.hstrlen(key, field)).as("%s %s", key, field)
+                            .isLessThanOrEqualTo(BodyChunks.CHUNK_SIZE);
+                }
+            }
+            assertThat(redisView.sync.pttl(bodyKey)).as("the body outlives its record")
+                    .isGreaterThan(redisView.sync.pttl(recordKey));
+
+            assertThat(await(store.delete(id))).isTrue();
+            assertThat(redisView.keysOf(id)).as("delete leaves no body behind").isEmpty();
+        }
+    }
+
+    @Test
+    void aLargeCompleteByAnOwnerThatLostItsLeaseIsRefusedAndLeavesNoStagedBody() {
+        claim(FINGERPRINT, OWNER, false);
+        letTimePass(lease());
+        assertThat(await(store.claim(id, FINGERPRINT, OTHER_OWNER, lease(), true, ttl()))).isEqualTo(new Claimed(2, true));
+
+        StoredResponse late = new StoredResponse(200, List.of(), DeterministicBytes.bytes(2 * BodyChunks.CHUNK_SIZE + 1), false);
+        assertThat(await(store.complete(id, OWNER, 1, late, ttl()))).isFalse();
+
+        try (Inspector redisView = new Inspector()) {
+            assertThat(redisView.keysOf(id)).containsExactly(PREFIX + "{" + id + "}");
+        }
+        assertThat(((InFlight) record()).owner()).isEqualTo(OTHER_OWNER);
+    }
+
+    /** A plain client to look at what the store wrote, as an operator would. */
+    private static final class Inspector implements AutoCloseable {
+
+        private final RedisClient client = RedisClient.create(redis.uri());
+        private final StatefulRedisConnection<String, String> connection = client.connect();
+        private final RedisCommands<String, String> sync = connection.sync();
+
+        List<String> keysOf(String id) {
+            return sync.keys(PREFIX + "{" + id + "}*");
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown();
+        }
     }
 
     @Test

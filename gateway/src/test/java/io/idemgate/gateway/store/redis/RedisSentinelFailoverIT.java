@@ -80,7 +80,8 @@ class RedisSentinelFailoverIT {
                     .until(() -> await(store.claim("paid", "fp", "gw2/1", MINUTE, false, MINUTE)),
                             result -> result instanceof Existing);
             Completed replayed = (Completed) ((Existing) retry).record();
-            assertThat(new String(replayed.response().body(), StandardCharsets.UTF_8)).isEqualTo("receipt");
+            assertThat(new String(replayed.response().body().loadAll().toCompletableFuture().join().toByteArray(),
+                    StandardCharsets.UTF_8)).isEqualTo("receipt");
 
             assertThat(await(store.claim("new", "fp", "gw2/2", MINUTE, false, MINUTE))).isEqualTo(new Claimed(1, false));
             assertThat(replica.command("EXISTS " + PREFIX + "{new}")).isEqualTo(":1");

@@ -1,13 +1,42 @@
 package io.idemgate.gateway.store.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.idemgate.gateway.idempotency.BodyChunks;
+import io.idemgate.gateway.idempotency.BodyGoneException;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
+import io.idemgate.gateway.idempotency.StoredBody;
+import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.IdempotencyStoreContract;
+import io.idemgate.gateway.testsupport.DeterministicBytes;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract against a real Redis, which keeps time itself: leases and TTLs are short, and
- * time passes by waiting, since no clock of ours can move Redis's.
+ * time passes by waiting, since no clock of ours can move Redis's. Plus what only a store that keeps
+ * chunks apart from the record must do.
  */
 abstract class RedisStoreContract extends IdempotencyStoreContract {
+
+    @Test
+    void aReplayThatOutlivesItsPurgedRecordFindsItsChunksGoneNotAnotherBody() {
+        claim(FINGERPRINT, OWNER, false);
+        await(store.complete(id, OWNER, 1, new StoredResponse(200, List.of(),
+                DeterministicBytes.bytes(2 * BodyChunks.CHUNK_SIZE), false), ttl()));
+        StoredBody body = ((Completed) record()).response().body();
+        assertThat(await(body.chunk(0))).hasSize(BodyChunks.CHUNK_SIZE);
+
+        await(store.delete(id));
+        claim(FINGERPRINT, OTHER_OWNER, false);
+        await(store.complete(id, OTHER_OWNER, 1, new StoredResponse(200, List.of(),
+                new byte[3 * BodyChunks.CHUNK_SIZE], false), ttl()));
+
+        assertThat(body.chunk(1).toCompletableFuture()).failsWithin(Duration.ofSeconds(2))
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(BodyGoneException.class);
+    }
 
     @Override
     protected void letTimePass(Duration duration) {
