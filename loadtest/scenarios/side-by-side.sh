@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-20}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-30}  # the JIT shares core 0: idemgate needs ~20-30 s of traffic before C2 settles
 CONNS=${CONNS:-16}
 PROXIES=${PROXIES:-"idemgate nginx haproxy"}
 UP_PORT=${UP_PORT:-18381}

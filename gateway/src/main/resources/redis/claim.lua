@@ -8,11 +8,16 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function n(x) return string.format('%.0f', x) end
 
 local function own(fence, took_over)
+  -- Waiters of the attempt taken over keep waiting for this one: keep their mark.
+  local watched = redis.call('HGET', key, 'watched')
   redis.call('DEL', key)
   redis.call('HSET', key, 'v', '1', 'state', 'inflight', 'fp', fp, 'fence', n(fence), 'owner', owner,
     'lease_until', n(now + lease), 'unknown_ttl', n(unknown_ttl), 'created', n(now))
   -- A gateway that dies mid-request leaves no key behind forever: past its lease the record would be
   -- outcome-unknown for unknown_ttl, so it may vanish then.
+  if watched then
+    redis.call('HSET', key, 'watched', watched)
+  end
   redis.call('PEXPIRE', key, lease + unknown_ttl)
   return {'claimed', n(fence), took_over and '1' or '0'}
 end
@@ -27,11 +32,14 @@ if state == 'inflight' and tonumber(redis.call('HGET', key, 'lease_until')) <= n
   if same and takeover then
     return own(fence + 1, true)
   end
-  redis.call('HDEL', key, 'owner', 'lease_until', 'unknown_ttl')
+  local watched = redis.call('HGET', key, 'watched')
+  redis.call('HDEL', key, 'owner', 'lease_until', 'unknown_ttl', 'watched')
   redis.call('HSET', key, 'state', 'unknown', 'reason', 'lease expired', 'since', n(now),
     'expires', n(now + unknown_ttl))
   redis.call('PEXPIRE', key, unknown_ttl)
-  redis.call('PUBLISH', ARGV[6], ARGV[7])
+  if watched then
+    redis.call('PUBLISH', ARGV[6], ARGV[7])
+  end
 elseif state == 'unknown' and same and takeover then
   return own(fence + 1, true)
 end

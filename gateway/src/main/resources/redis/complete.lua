@@ -9,7 +9,7 @@ if staged and redis.call('HLEN', staged) ~= tonumber(ARGV[10]) then
   redis.call('DEL', staged)
   return redis.error_reply('ERR staged body incomplete')
 end
-redis.call('HDEL', key, 'owner', 'lease_until', 'unknown_ttl')
+redis.call('HDEL', key, 'owner', 'lease_until', 'unknown_ttl', 'watched')
 if staged then
   redis.call('HSET', key, 'v', '2', 'body_key', staged, 'chunks', ARGV[10], 'length', ARGV[11])
   -- The body outlives its record a little, so a replay that began just before expiry can finish.
@@ -20,5 +20,7 @@ end
 redis.call('HSET', key, 'state', 'completed', 'status', ARGV[6], 'headers', ARGV[7], 'omitted', ARGV[9],
   'completed', n(now), 'expires', n(now + ttl))
 redis.call('PEXPIRE', key, ttl)
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+if watched then
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
 return 1

@@ -5,10 +5,13 @@ local key = KEYS[1]
 local function n(x) return string.format('%.0f', x) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local held = redis.call('HMGET', key, 'state', 'owner', 'fence')
+local held = redis.call('HMGET', key, 'state', 'owner', 'fence', 'watched')
 if held[1] ~= 'inflight' or held[2] ~= ARGV[1] or held[3] ~= ARGV[2] then
   if KEYS[2] then
     redis.call('DEL', KEYS[2])
   end
   return 0
 end
+-- A waiter marked the record ('watched', in-flight.lua): only then is a state change published, so a
+-- first request nobody waits for costs Redis no PUBLISH and each gateway no pub/sub message.
+local watched = held[4] == '1'

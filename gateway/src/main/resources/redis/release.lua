@@ -1,4 +1,6 @@
 -- ARGV: owner, fence, channel, id.
 redis.call('DEL', key)
-redis.call('PUBLISH', ARGV[3], ARGV[4])
+if watched then
+  redis.call('PUBLISH', ARGV[3], ARGV[4])
+end
 return 1

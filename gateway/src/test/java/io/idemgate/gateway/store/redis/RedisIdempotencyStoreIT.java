@@ -53,6 +53,33 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
     }
 
     @Test
+    void aStateChangeIsPublishedOnlyWhenSomeoneWaitsForIt() {
+        // Unwatched: the first request of a key that nobody duplicates costs no PUBLISH.
+        long before = publishCalls();
+        claim(FINGERPRINT, OWNER, false);
+        assertThat(await(store.complete(id, OWNER, 1, response("paid"), ttl()))).isTrue();
+        assertThat(publishCalls()).isEqualTo(before);
+
+        // Watched: a waiter's registration marks the record, and its completion is published.
+        String watchedId = id + "-watched";
+        assertThat(await(store.claim(watchedId, FINGERPRINT, OWNER, lease(), false, ttl())))
+                .isEqualTo(new Claimed(1, false));
+        CompletableFuture<Void> waiter = store.awaitChange(watchedId);
+        Awaitility.await().atMost(wakeWithin()).until(() ->
+                ":1".equals(redis.command("HEXISTS " + PREFIX + "{" + watchedId + "} watched")));
+        assertThat(await(store.complete(watchedId, OWNER, 1, response("paid"), ttl()))).isTrue();
+        assertThat(waiter).succeedsWithin(wakeWithin());
+        assertThat(publishCalls()).isEqualTo(before + 1);
+    }
+
+    private static long publishCalls() {
+        String stats = redis.commandFull("INFO commandstats");
+        return stats.lines().filter(l -> l.startsWith("cmdstat_publish:")).findFirst()
+                .map(l -> Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(','))))
+                .orElse(0L);
+    }
+
+    @Test
     void aWaiterOnOneInstanceIsWokenByACompletionOnAnotherThroughPubSub() {
         // The waiting instance re-checks only every minute: a wake-up within seconds came by pub/sub.
         try (IdempotencyStore other = new RedisIdempotencyStore(redis.uri(), PREFIX, COMMAND_TIMEOUT,
