@@ -57,13 +57,14 @@ pids+=($!)
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" || { echo "gateway did not start; see $OUT/gateway.log" >&2; exit 1; }
 
-gen() { # name path duration
+gen() { # name path duration; every run is a fresh generator JVM, so it warms itself up (not measured)
   taskset -c 1 java $GEN_OPTS -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT$2" \
-    --rate "$RATE" --duration "$3" --connections 16 --body-bytes 128 --results "$OUT/$1.json" > "$OUT/$1.txt" 2>&1 || true
+    --rate "$RATE" --warmup "${GEN_WARMUP:-15s}" --duration "$3" --connections 16 --body-bytes 128 \
+    --results "$OUT/$1.json" > "$OUT/$1.txt" 2>&1 || true
 }
 field() { grep -o '"all":{[^}]*}' "$1" | grep -o "\"$2\":[0-9.]*" | cut -d: -f2; }
-gen warm-pt /pt/orders 10s
-gen warm-idem /v1/orders 10s
+gen warm-pt /pt/orders 20s
+gen warm-idem /v1/orders 20s
 printf "%-12s %10s %10s %10s\n" run p50_ms p99_ms p999_ms | tee "$OUT/summary.txt"
 for r in $(seq 1 "$ROUNDS"); do
   for kind in pt idem; do

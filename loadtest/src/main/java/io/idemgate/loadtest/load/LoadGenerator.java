@@ -72,6 +72,8 @@ public final class LoadGenerator {
     private EventLoop loop;
     private Bootstrap bootstrap;
     private long startNanos;
+    /** Requests due (open loop) or sent (closed loop) before this are the warm-up: answered, not measured. */
+    private long measureFromNanos;
     private long endNanos;
     private long nextBurstNanos;
     private long planned;
@@ -116,7 +118,7 @@ public final class LoadGenerator {
                         }
                     });
             loop.execute(this::connectAll);
-            long bound = options.duration().toMillis() + options.timeout().toMillis() + 30_000;
+            long bound = options.warmup().toMillis() + options.duration().toMillis() + options.timeout().toMillis() + 30_000;
             try {
                 done.get(bound, TimeUnit.MILLISECONDS);
             } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -193,8 +195,10 @@ public final class LoadGenerator {
         }, 1, 1, TimeUnit.SECONDS);
         // One sweep for request timeouts instead of a timer per request.
         loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
-        loop.schedule(this::stopSending, options.duration().toNanos(), TimeUnit.NANOSECONDS);
-        loop.schedule(this::finish, options.duration().toNanos() + options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1),
+        long sendNanos = options.warmup().toNanos() + options.duration().toNanos();
+        measureFromNanos = startNanos + options.warmup().toNanos();
+        loop.schedule(this::stopSending, sendNanos, TimeUnit.NANOSECONDS);
+        loop.schedule(this::finish, sendNanos + options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.NANOSECONDS);
     }
 
@@ -302,7 +306,9 @@ public final class LoadGenerator {
         inFlight--;
         completed++;
         long from = options.closedLoop() ? p.sentNanos : p.intendedNanos;
-        stats.record(outcome, System.nanoTime() - from);
+        if (from >= measureFromNanos) {
+            stats.record(outcome, System.nanoTime() - from);
+        }
     }
 
     private void count(String reason) {

@@ -31,7 +31,8 @@ public record LoadOptions(
         int maxBacklog,
         String onStartCmd,
         List<TimedCommand> midRunCmds,
-        boolean allowReexecution) {
+        boolean allowReexecution,
+        Duration warmup) {
 
     /** A shell command run {@code at} this offset from the start of the run. */
     public record TimedCommand(Duration at, String command) {
@@ -55,6 +56,8 @@ public record LoadOptions(
               --target URL            where to POST, e.g. http://127.0.0.1:8080/v1/orders (required)
               --rate N                requests per second, open loop (default 1000)
               --duration D            how long to send (e.g. 10s, 2m; default 10s)
+              --warmup D              send at the same rate for D first, not measured (the JITs of the
+                                      generator and the target warm up; default 0)
               --connections N         keep-alive connections, one request in flight each (default 64)
               --closed-loop           send back to back on every connection instead of at --rate
               --duplicate-ratio F     fraction of requests reusing an earlier key with the same body (default 0)
@@ -82,6 +85,9 @@ public record LoadOptions(
         }
         if (!(rate > 0)) {
             throw new IllegalArgumentException("--rate must be > 0, got " + rate);
+        }
+        if (warmup == null || warmup.isNegative()) {
+            throw new IllegalArgumentException("--warmup must be >= 0");
         }
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("--duration must be > 0");
@@ -122,7 +128,7 @@ public record LoadOptions(
 
     private static final Set<String> FLAGS = Set.of("--target", "--rate", "--duration", "--connections",
             "--duplicate-ratio", "--burst", "--burst-every", "--key-space", "--body-bytes", "--key-header", "--ledger",
-            "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd");
+            "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd", "--warmup");
 
     /**
      * Reads {@code --flag value} pairs and the bare {@code --closed-loop} and {@code --allow-reexecution}.
@@ -178,7 +184,8 @@ public record LoadOptions(
                 (int) number(v, "--max-backlog", 100_000),
                 v.get("--on-start-cmd"),
                 midRun,
-                allowReexecution);
+                allowReexecution,
+                v.containsKey("--warmup") ? duration(v, "--warmup", "0s") : Duration.ZERO);
     }
 
     /** Shorthand for tests: {@code parse} over whitespace-separated flags (no quoting). */

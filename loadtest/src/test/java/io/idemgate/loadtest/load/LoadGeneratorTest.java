@@ -79,6 +79,25 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void warmUpRequestsAreSentAndVerifiedButNotMeasured(@TempDir Path dir) throws Exception {
+        String url = startLedger();
+        Path results = dir.resolve("results.json");
+
+        int code = LoadCommand.run(List.of("--target", url + "/v1/orders", "--rate", "200", "--warmup", "1s",
+                "--duration", "1s", "--connections", "4", "--results", results.toString()), out, out);
+
+        assertThat(code).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        // 2 s at 200/s reached the ledger; only the second's ~200 are in the latency record.
+        long executed = ledger.ledger().executions();
+        java.util.regex.Matcher all = java.util.regex.Pattern.compile("\"all\":\\{\"count\":(\\d+)")
+                .matcher(java.nio.file.Files.readString(results));
+        assertThat(all.find()).isTrue();
+        long measured = Long.parseLong(all.group(1));
+        assertThat(executed).isBetween(360L, 440L);
+        assertThat(measured).isBetween(160L, 240L);
+    }
+
+    @Test
     void withAllowReexecutionA2xxForAKeyThatNeverExecutedIsStillAViolation() {
         KeyBook.KeyState k = new KeyBook(1, 16).fresh();
         k.sent = 1;

@@ -36,6 +36,12 @@ class LoadOptionsTest {
     }
 
     @Test
+    void warmupDefaultsToNoneAndIsADuration() {
+        assertThat(LoadOptions.of("--target http://h:1/").warmup()).isZero();
+        assertThat(LoadOptions.of("--warmup 15s --target http://h:1/").warmup()).hasSeconds(15);
+    }
+
+    @Test
     void badFlagsAreNamed() {
         assertThatThrownBy(() -> LoadOptions.of("--rate 10")).hasMessageContaining("--target is required");
         assertThatThrownBy(() -> LoadOptions.of("--target http://h:1/ --duplicate-ratio 1.5")).hasMessageContaining("--duplicate-ratio");
