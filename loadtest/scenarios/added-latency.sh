@@ -30,16 +30,8 @@ GEN_OPTS=${GEN_OPTS:-"-Xms256m -Xmx256m"}
 taskset -c 0 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
   --response-bytes 256 --threads 1 --max-keys 1000000 > "$OUT/upstream.log" 2>&1 &
 pids+=($!)
-STORE_CONF="store.memory.max-entries = 1000000"
-if [ "$STORE" = redis ]; then
-  command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-  mkdir -p "$OUT/redis"
-  taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis" \
-    > "$OUT/redis.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  STORE_CONF="store { type = redis, redis.uri = \"redis://127.0.0.1:$REDIS_PORT\" }"
-fi
+. loadtest/scenarios/lib/store.sh
+start_store "store.memory.max-entries = 1000000"
 cat > "$OUT/gateway.conf" <<CONF
 idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1 }

@@ -39,17 +39,9 @@ BIG_HEAP="-Xmx$((KEYS * 450 / 1048576 + 256))m -XX:+UseParallelGC"
 taskset -c 0 java $BIG_HEAP -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
   --threads 1 --latency 1ms..5ms --max-keys "$KEYS" > "$OUT/upstream.log" 2>&1 &
 pids+=($!)
-STORE_CONF="store.memory.max-entries = 100000"
-if [ "$STORE" = redis ]; then
-  command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-  mkdir -p "$OUT/redis"
-  taskset -c 0 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT/redis" \
-    > "$OUT/redis.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  # Records expire by TTL; 10 minutes is plenty for duplicates drawn from the most recent keys.
-  STORE_CONF="store { type = redis, redis.uri = \"redis://127.0.0.1:$REDIS_PORT\" }"
-fi
+# With Redis, records expire by TTL; 10 minutes is plenty for duplicates drawn from the most recent keys.
+. loadtest/scenarios/lib/store.sh
+start_store "store.memory.max-entries = 100000"
 cat > "$OUT/gateway.conf" <<CONF
 idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1 }
