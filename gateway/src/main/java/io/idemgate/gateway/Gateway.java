@@ -19,6 +19,7 @@ import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.store.CircuitBreakingStore;
 import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.store.ClaimCoalescingStore;
 import io.idemgate.gateway.store.InstrumentedIdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
 import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
@@ -70,7 +71,7 @@ public final class Gateway implements AutoCloseable {
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
         IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
-        this.store = new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics);
+        this.store = new ClaimCoalescingStore(new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics));
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
                 new DrainSignal(), store, new OwnerIds());
