@@ -11,6 +11,7 @@
 #
 #   loadtest/scenarios/parked-waiters.sh
 #   WAITERS=10000 UP_LATENCY=20s loadtest/scenarios/parked-waiters.sh
+#   STORE=redis loadtest/scenarios/parked-waiters.sh    # a local redis-server as the store
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WAITERS=${WAITERS:-10000}
@@ -37,12 +38,17 @@ taskset -c 0 $LOADTEST upstream --port "$SLOW_PORT" --threads 1 --latency "$UP_L
 pids+=($!)
 taskset -c 0 $LOADTEST upstream --port "$FAST_PORT" --threads 1 > "$OUT/upstream-fast.log" 2>&1 &
 pids+=($!)
+STORE=${STORE:-memory}
+REDIS_PORT=${REDIS_PORT:-16679}
+. loadtest/scenarios/lib/store.sh
+start_store "store.memory.max-entries = 100000"
 # /warm/** exercises every code path (store, upstream pool, replay) before the "before" sample.
 cat > "$OUT/gateway.conf" <<CONF
 idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1, idle-timeout = $((LATENCY_S + 120))s }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
+  $STORE_CONF
   routes = [
     { name = slow, match.path = "/v1/**", upstream { urls = ["http://127.0.0.1:$SLOW_PORT"], response-timeout = $((LATENCY_S + 60))s },
       idempotency { concurrent = wait, wait-timeout = $((LATENCY_S + 60))s } }
