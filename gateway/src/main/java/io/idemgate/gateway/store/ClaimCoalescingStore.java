@@ -27,9 +27,9 @@ public final class ClaimCoalescingStore implements IdempotencyStore {
     private record Key(String id, String fingerprint, boolean takeOverUnknown) {
     }
 
-    /** One claim out at the store, and the claims joined to it while it was out. */
+    /** One claim out at the store, and the claims joined to it while it was out (most claims: none). */
     private static final class Pending {
-        private final List<Joined> joined = new ArrayList<>();
+        private List<Joined> joined = List.of();
         private boolean settled;
     }
 
@@ -56,6 +56,9 @@ public final class ClaimCoalescingStore implements IdempotencyStore {
             synchronized (out) {
                 if (!out.settled) {
                     CompletableFuture<ClaimResult> answer = new CompletableFuture<>();
+                    if (out.joined.isEmpty()) {
+                        out.joined = new ArrayList<>();
+                    }
                     out.joined.add(new Joined(answer, owner, lease, unknownTtl));
                     return answer;
                 }

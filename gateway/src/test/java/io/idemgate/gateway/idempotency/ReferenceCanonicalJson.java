@@ -9,6 +9,8 @@ import java.util.Map;
 /**
  * The first release's canonical JSON (tree based, slow), kept unchanged as the oracle that the streaming
  * {@link CanonicalJson} must equal byte for byte: fingerprints stored by running gateways depend on it.
+ * It reads through the main tree's {@link JsonTree} (still used for JSON-pointer keys); should that ever
+ * change, {@code FingerprintGoldenTest}'s pinned fingerprints keep this oracle honest.
  *
  * <p>One byte form for every JSON text that means the same, so a retry whose client re-serialised the
  * payload still matches its fingerprint:
@@ -36,7 +38,7 @@ final class ReferenceCanonicalJson {
     /**
      * @param ignorePointers RFC 6901 pointers of values to drop (an object member or an array element)
      * @throws InvalidJsonException when {@code json} is not one JSON value, nests deeper than
-     *                              {@value ReferenceJsonTree#MAX_DEPTH} levels, or holds a number beyond range
+     *                              {@value JsonTree#MAX_DEPTH} levels, or holds a number beyond range
      * @throws IllegalArgumentException when a pointer is malformed or is the root
      */
     static byte[] canonicalize(byte[] json, List<String> ignorePointers) throws InvalidJsonException {
@@ -48,9 +50,9 @@ final class ReferenceCanonicalJson {
     }
 
     static byte[] canonicalizeParsed(byte[] json, List<JsonPointer> ignorePointers) throws InvalidJsonException {
-        Object root = ReferenceJsonTree.parse(json);
+        Object root = JsonTree.parse(json);
         if (!ignorePointers.isEmpty()) {
-            ReferenceJsonTree.removeAll(root, ignorePointers);
+            JsonTree.removeAll(root, ignorePointers);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(16, json.length));
         write(root, out);
@@ -82,7 +84,7 @@ final class ReferenceCanonicalJson {
             out.write(']');
         } else if (node instanceof String string) {
             writeString(string, out);
-        } else if (node instanceof ReferenceJsonTree.Number number) {
+        } else if (node instanceof JsonTree.Number number) {
             writeAscii(canonicalNumber(number.text()), out);
         } else if (node instanceof Boolean bool) {
             writeAscii(bool ? "true" : "false", out);
