@@ -2,6 +2,7 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
+import io.idemgate.gateway.http.RequestHeadRules;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.channel.ChannelHandlerContext;
@@ -248,6 +249,11 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             rejectMalformed(result.cause());
+            return;
+        }
+        String violation = RequestHeadRules.violation(request);
+        if (violation != null) {
+            rejectMalformed(new IllegalArgumentException(violation));
             return;
         }
         RequestLine line = RequestLine.of(request);

@@ -65,6 +65,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private final long startNanos = System.nanoTime();
     private final long responseTimeoutNanos;
     private boolean requestChunked;
+    private long requestLength;
     private final ResponseTap tap;
     private final Outcome successOutcome;
     private boolean clientGone;
@@ -104,6 +105,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         this.metrics = services.metrics().route(route.name());
         this.responseTimeoutNanos = route.config().upstream().responseTimeout().toNanos();
         this.requestChunked = HttpUtil.isTransferEncodingChunked(request);
+        this.requestLength = requestChunked ? -1 : HttpUtil.getContentLength(request, -1L);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.clientHttp11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
         this.requestBody = new RequestBodyForwarder(receiver,
@@ -134,6 +136,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     /** Executes with a body already aggregated; {@code body} is owned by this exchange from now on. */
     void startWithBody(UpstreamGroup group, ByteBuf body) {
         requestChunked = false;
+        requestLength = body.readableBytes();
         request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         request.headers().remove(HttpHeaderNames.EXPECT); // answered while the body was aggregated
         request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
@@ -229,7 +232,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     private void prepareUpstreamRequest() {
         HopByHopHeaders.strip(request.headers());
-        MessageFraming.forUpstream(request, line.uri(), requestChunked,
+        MessageFraming.forUpstream(request, line.uri(), requestChunked, requestLength,
                 line.absoluteForm() ? line.host() : null, upstream.authority());
         services.forwarded().applyToRequest(request.headers(), ctx.channel().remoteAddress(), "http");
     }

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.exchange;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
@@ -81,8 +82,14 @@ final class RequestBodyForwarder {
     }
 
     private void write(HttpContent part) {
-        if (part instanceof LastHttpContent) {
+        if (part instanceof LastHttpContent last) {
             sent = true;
+            if (!last.trailingHeaders().isEmpty()) {
+                // Request trailers are not forwarded: a trailer may not carry framing or routing fields
+                // (RFC 9110 §6.5.1), and the gateway has no use for the rest.
+                part = new DefaultLastHttpContent(last.content().retain());
+                last.release();
+            }
             upstream.writeAndFlush(part, upstream.voidPromise());
             onSent.run();
         } else {

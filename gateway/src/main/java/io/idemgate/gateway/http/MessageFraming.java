@@ -21,14 +21,23 @@ public final class MessageFraming {
      * Readies a client request, hop-by-hop headers already stripped, for an upstream connection.
      *
      * @param chunked the client sent the body chunked, so it goes on chunked
+     * @param length the body length the request was read by, or -1 for none (ignored when chunked)
      * @param host the Host to send: the target's authority for an absolute-form request, else null to keep
      *             the client's (or {@code fallbackHost} when the client sent none)
      */
-    public static void forUpstream(HttpRequest request, String uri, boolean chunked, String host, String fallbackHost) {
+    public static void forUpstream(HttpRequest request, String uri, boolean chunked, long length,
+                                   String host, String fallbackHost) {
         HttpHeaders h = request.headers();
         h.remove(HttpHeaderNames.EXPECT); // the gateway answers Expect itself
+        // The framing is the gateway's own, written from how it read the body, never left to whatever
+        // the client's headers say after hop-by-hop stripping: the upstream must see the same boundaries.
         if (chunked) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (length >= 0) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        } else {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         if (host != null) {
             h.set(HttpHeaderNames.HOST, host); // RFC 9112 §3.2.2: an absolute-form target's authority wins

@@ -96,6 +96,38 @@ class BadInputIT {
         assertThat(refuse("GET /" + "u".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(414);
     }
 
+    /**
+     * The smuggling shape the probe of main found: the gateway read the body by its Content-Length,
+     * then stripped Content-Length as a Connection option, so the body reached the upstream unframed
+     * and was parsed there as a DELETE the gateway never saw.
+     */
+    @Test
+    void connectionNamingContentLengthGets400AndSmugglesNothing() throws Exception {
+        String smuggled = "DELETE /v1/orders/123 HTTP/1.1\r\nHost: x\r\n\r\n";
+        RawHttpClient.RawResponse r = refuse("GET /v1/anything HTTP/1.1\r\nHost: x\r\nConnection: Content-Length\r\n"
+                + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.bodyAsString()).contains("content-length");
+    }
+
+    @Test
+    void connectionNamingContentLengthAmongOtherOptionsInAnyCaseGets400() throws Exception {
+        String smuggled = "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n";
+        assertThat(refuse("POST /a HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nConnection: x-foo , cOnTeNt-LeNgTh\r\n"
+                + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled).status()).isEqualTo(400);
+    }
+
+    @Test
+    void connectionNamingTransferEncodingGets400() throws Exception {
+        assertThat(refuse("POST /a HTTP/1.1\r\nHost: x\r\nConnection: Transfer-Encoding\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void connectionNamingHostGets400() throws Exception {
+        assertThat(refuse("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close, host\r\n\r\n").status()).isEqualTo(400);
+    }
+
     @Test
     void idleClientConnectionIsClosed() throws Exception {
         try (RawHttpClient c = RawHttpClient.connect(bed.gateway().port())) {
