@@ -7,11 +7,13 @@ import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
+import io.idemgate.gateway.exchange.BufferedBodyBudget;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.exchange.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
+import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
@@ -72,11 +74,14 @@ public final class Gateway implements AutoCloseable {
                 new UpstreamClient(config.routes(), transport, loops)));
         IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
         this.store = new ClaimCoalescingStore(new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics));
+        KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
                 new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
-                new DrainSignal(), store, new OwnerIds());
+                new DrainSignal(), store, new OwnerIds(), new BufferedBodyBudget(config.server().maxBufferedRequestBytes()),
+                keyHasher);
+        metrics.registerBufferedRequestBytes(services.bodyBudget()::used);
         this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
-        RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), store);
+        RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), store, keyHasher);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
                 .readiness(this::readiness)

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Renders one idempotency record for an operator. Shows the key only as its hash (the operator already knows
- * the key, logs must not) and the stored body only when asked for: it may hold a customer's data.
+ * the key, logs must not) and the stored body and header values only when asked for ({@code body=true}): they
+ * may hold a customer's data or credentials; otherwise the headers are listed by name.
  */
 final class RecordJson {
 
@@ -59,12 +60,17 @@ final class RecordJson {
         time(g, "completed_at", c.completedAt());
         time(g, "expires_at", c.expiresAt());
         g.writeBooleanField("body_omitted", response.bodyOmitted());
+        // Header values (Set-Cookie, Location with tokens…) are stored data like the body: names only, unless asked.
         g.writeArrayFieldStart("headers");
         for (Map.Entry<String, String> h : response.headers()) {
-            g.writeStartArray();
-            g.writeString(h.getKey());
-            g.writeString(h.getValue());
-            g.writeEndArray();
+            if (withBody) {
+                g.writeStartArray();
+                g.writeString(h.getKey());
+                g.writeString(h.getValue());
+                g.writeEndArray();
+            } else {
+                g.writeString(h.getKey());
+            }
         }
         g.writeEndArray();
         g.writeNumberField("body_length", response.body().length());

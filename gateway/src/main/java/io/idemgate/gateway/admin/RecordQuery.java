@@ -2,6 +2,7 @@ package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.idempotency.RecordKey;
 import io.idemgate.gateway.idempotency.ScopeHasher;
 import java.util.List;
@@ -37,7 +38,7 @@ record RecordQuery(String route, RecordKey recordKey, boolean withBody) {
      *                {@code scopes=} cannot silently look up the unscoped record
      * @throws Refused when the query is malformed or names no current route
      */
-    static RecordQuery parse(AdminRequest request, List<RouteConfig> routes, List<String> allowed) {
+    static RecordQuery parse(AdminRequest request, List<RouteConfig> routes, List<String> allowed, KeyHasher keyHasher) {
         for (Map.Entry<String, List<String>> p : request.params().entrySet()) {
             if (!allowed.contains(p.getKey())) {
                 // The name is not echoed: a mistyped query can put a scope value (a credential) in that place.
@@ -62,7 +63,7 @@ record RecordQuery(String route, RecordKey recordKey, boolean withBody) {
             int i = headers.indexOf(name);
             return i < scope.size() ? List.of(scope.get(i)) : List.of();
         });
-        return new RecordQuery(route.name(), new RecordKey(route.name(), scopeHash, key), withBody(request));
+        return new RecordQuery(route.name(), RecordKey.of(route.name(), scopeHash, key, null, keyHasher), withBody(request));
     }
 
     private static boolean withBody(AdminRequest request) {

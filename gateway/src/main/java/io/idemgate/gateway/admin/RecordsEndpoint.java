@@ -2,6 +2,7 @@ package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
 import io.idemgate.gateway.idempotency.StoredResponse;
@@ -36,17 +37,19 @@ public final class RecordsEndpoint {
 
     private final Supplier<List<RouteConfig>> routes;
     private final IdempotencyStore store;
+    private final KeyHasher keyHasher;
 
     /** @param routes asked per request, so a reload's routes show at once */
-    public RecordsEndpoint(Supplier<List<RouteConfig>> routes, IdempotencyStore store) {
+    public RecordsEndpoint(Supplier<List<RouteConfig>> routes, IdempotencyStore store, KeyHasher keyHasher) {
         this.routes = routes;
         this.store = store;
+        this.keyHasher = keyHasher;
     }
 
     public CompletionStage<FullHttpResponse> inspect(AdminRequest request) {
         RecordQuery query;
         try {
-            query = RecordQuery.parse(request, routes.get(), GET_PARAMS);
+            query = RecordQuery.parse(request, routes.get(), GET_PARAMS, keyHasher);
         } catch (RecordQuery.Refused r) {
             return refused(request.alloc(), r);
         }
@@ -66,7 +69,7 @@ public final class RecordsEndpoint {
     public CompletionStage<FullHttpResponse> purge(AdminRequest request) {
         RecordQuery query;
         try {
-            query = RecordQuery.parse(request, routes.get(), DELETE_PARAMS);
+            query = RecordQuery.parse(request, routes.get(), DELETE_PARAMS, keyHasher);
         } catch (RecordQuery.Refused r) {
             return refused(request.alloc(), r);
         }

@@ -56,7 +56,10 @@ final class GatewayConfigParser {
                 (int) r.bytes("max-header-size", 1, maxInt),
                 (int) r.bytes("max-chunk-size", 1, maxInt),
                 r.duration("shutdown-grace", true),
-                viaName);
+                viaName,
+                r.duration("request-header-timeout", false),
+                r.duration("request-body-timeout", false),
+                r.bytes("max-buffered-request-bytes", 1, Long.MAX_VALUE));
     }
 
     private static AdminConfig admin(ConfigReader r) {
@@ -64,7 +67,8 @@ final class GatewayConfigParser {
     }
 
     private static LoggingConfig logging(ConfigReader r) {
-        return new LoggingConfig(r.enumValue("format", LoggingConfig.Format.class), r.bool("access-log"));
+        return new LoggingConfig(r.enumValue("format", LoggingConfig.Format.class), r.bool("access-log"),
+                r.string("key-hash-secret"));
     }
 
     private static String host(ConfigReader r) {

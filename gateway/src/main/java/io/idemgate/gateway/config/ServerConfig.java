@@ -9,6 +9,9 @@ import java.time.Duration;
  * @param maxInitialLineLength longest request line accepted (longer: 414)
  * @param maxHeaderSize total size of the request headers accepted (larger: 431)
  * @param maxChunkSize largest body piece handed on at once; bounds per-read memory
+ * @param requestHeaderTimeout a request head must arrive whole this long after its first byte
+ * @param requestBodyTimeout a request body may receive nothing this long before the exchange ends
+ * @param maxBufferedRequestBytes request bodies held for fingerprinting, all connections together
  */
 public record ServerConfig(
         String host,
@@ -19,5 +22,8 @@ public record ServerConfig(
         int maxHeaderSize,
         int maxChunkSize,
         Duration shutdownGrace,
-        String viaName) {
+        String viaName,
+        Duration requestHeaderTimeout,
+        Duration requestBodyTimeout,
+        long maxBufferedRequestBytes) {
 }

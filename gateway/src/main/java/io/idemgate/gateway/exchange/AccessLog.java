@@ -38,6 +38,8 @@ public final class AccessLog {
         if (fence > 0) {
             event = event.addKeyValue("fence", fence);
         }
+        method = escape(method);
+        path = escape(path);
         event
                 .addKeyValue("route", route)
                 .addKeyValue("method", method)
@@ -48,6 +50,35 @@ public final class AccessLog {
                 .addKeyValue("duration_ms", millis(totalNanos))
                 .addKeyValue("client", client)
                 .log("{} {} {}", method, path, status);
+    }
+
+    /**
+     * Request data in a log line can forge lines or drive a terminal: control characters, quotes and
+     * backslashes become {@code \xNN}. The gateway refuses such targets before this point; this is the
+     * second line of defence, free when there is nothing to escape.
+     */
+    static String escape(String s) {
+        int i = 0;
+        while (i < s.length() && !needsEscape(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 8).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (needsEscape(c)) {
+                b.append("\\x").append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean needsEscape(char c) {
+        return c < 0x20 || c == 0x7f || c == '"' || c == '\\';
     }
 
     private static String millis(long nanos) {

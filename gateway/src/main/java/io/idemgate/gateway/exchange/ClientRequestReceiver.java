@@ -3,6 +3,8 @@ package io.idemgate.gateway.exchange;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
 import io.idemgate.gateway.http.RequestHeadRules;
+import io.idemgate.gateway.http.RequestTarget;
+import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -46,9 +49,13 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
 
     /** Parked pipelined messages beyond which the connection stops reading until they are served. */
     static final int MAX_PARKED = 64;
+    /** Parked body bytes beyond which the connection stops reading: what one connection may hold unasked. */
+    static final int MAX_PARKED_BYTES = 64 * 1024;
 
     private final ExchangeServices services;
+    private final RequestTimer timer;
     private final ArrayDeque<HttpObject> parked = new ArrayDeque<>();
+    private long parkedBytes;
     private ChannelHandlerContext ctx;
     private Exchange current;
     private boolean closing;
@@ -57,8 +64,10 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
     private boolean pausedByParking;
     private String clientAddress = "-";
 
-    public ClientRequestReceiver(ExchangeServices services) {
+    /** @param timer the connection's request clocks, or null where the transport bounds them itself */
+    public ClientRequestReceiver(ExchangeServices services, RequestTimer timer) {
         this.services = services;
+        this.timer = timer;
     }
 
     @Override
@@ -80,9 +89,20 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (timer != null) {
+            if (msg instanceof HttpRequest) {
+                timer.headReceived();
+            }
+            if (msg instanceof LastHttpContent) {
+                timer.requestComplete();
+            }
+        }
         if (!parked.isEmpty() || (current != null && msg instanceof HttpRequest)) {
             parked.add(http);
-            if (parked.size() >= MAX_PARKED && !pausedByParking) {
+            if (http instanceof HttpContent c) {
+                parkedBytes += c.content().readableBytes();
+            }
+            if ((parked.size() >= MAX_PARKED || parkedBytes > MAX_PARKED_BYTES) && !pausedByParking) {
                 pausedByParking = true;
                 updateAutoRead();
             }
@@ -117,6 +137,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         while ((m = parked.poll()) != null) {
             ReferenceCountUtil.release(m);
         }
+        parkedBytes = 0;
         ctx.fireChannelInactive();
     }
 
@@ -126,6 +147,10 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
             if (current == null) {
                 ctx.close();
             }
+        } else if (evt == RequestTimer.HEADER_TIMEOUT) {
+            headerTimedOut();
+        } else if (evt == RequestTimer.BODY_TIMEOUT) {
+            bodyTimedOut();
         } else if (evt == DRAIN) {
             closing = true;
             if (current == null) {
@@ -140,6 +165,30 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
         ctx.close();
+    }
+
+    /** A head arrived only in part: if nothing else is going on, 408 and close; else close after the current exchange. */
+    private void headerTimedOut() {
+        if (current == null) {
+            reject(Problem.REQUEST_TIMEOUT, RejectReason.HEADER_TIMEOUT, "The request head was not received within "
+                    + services.server().requestHeaderTimeout().toMillis() + " ms.");
+        } else {
+            services.metrics().rejected(RejectReason.HEADER_TIMEOUT);
+            closing = true;
+        }
+    }
+
+    /** A body stalled: the exchange reading it ends (408) and the connection closes after it. */
+    private void bodyTimedOut() {
+        services.metrics().rejected(RejectReason.BODY_TIMEOUT);
+        log.debug("request body from {} stalled; ending the exchange", clientAddress);
+        closing = true;
+        if (current != null && parked.isEmpty()) {
+            current.onRequestBodyTimeout();
+        } else if (current == null) {
+            ctx.close();
+        }
+        // Otherwise the stalled body is a parked request's: the current exchange ends, then the connection.
     }
 
     /** Whether this connection is to close after the current exchange (draining, or bad input seen). */
@@ -175,6 +224,9 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         boolean read = !pausedByExchange && !pausedByParking;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
+            if (read && timer != null) {
+                timer.readingResumed();
+            }
         }
     }
 
@@ -213,12 +265,16 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         resuming = true;
         try {
             while (!parked.isEmpty() && (current == null || !(parked.peek() instanceof HttpRequest))) {
-                dispatch(parked.poll());
+                HttpObject next = parked.poll();
+                if (next instanceof HttpContent c) {
+                    parkedBytes -= c.content().readableBytes();
+                }
+                dispatch(next);
             }
         } finally {
             resuming = false;
         }
-        if (pausedByParking && parked.size() < MAX_PARKED / 2) {
+        if (pausedByParking && parked.size() < MAX_PARKED / 2 && parkedBytes <= MAX_PARKED_BYTES / 2) {
             pausedByParking = false;
         }
         updateAutoRead();
@@ -251,21 +307,27 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
             rejectMalformed(result.cause());
             return;
         }
-        String violation = RequestHeadRules.violation(request);
-        if (violation != null) {
-            rejectMalformed(new IllegalArgumentException(violation));
-            return;
-        }
-        RequestLine line = RequestLine.of(request);
-        if (line == null) {
-            rejectMalformed(new IllegalArgumentException("unsupported request target"));
-            return;
-        }
         Routing routing = services.routing().get();
+        String violation = RequestHeadRules.violation(request);
+        if (violation == null && routing.table().isIdempotencyMethodInAnotherCase(request.method().name())) {
+            violation = "Methods are case-sensitive: " + request.method().name() + " is not "
+                    + request.method().name().toUpperCase(java.util.Locale.ROOT) + ".";
+        }
+        if (violation != null) {
+            reject(Problem.BAD_REQUEST, RejectReason.MALFORMED, violation);
+            return;
+        }
+        RequestLine line;
+        try {
+            line = RequestLine.of(request);
+        } catch (RequestTarget.InvalidTargetException e) {
+            reject(Problem.BAD_REQUEST, RejectReason.BAD_TARGET, "The request target is not accepted: " + e.getMessage() + ".");
+            return;
+        }
         Route route = routing.table().match(line.host(), line.path(), line.methodName());
         if (route == null) {
-            services.metrics().rejected("no_route");
-            services.accessLog().record("-", line.methodName(), line.path(), 404, "no_route", -1, 0, clientAddress);
+            services.metrics().rejected(RejectReason.NO_ROUTE);
+            services.accessLog().record("-", line.methodName(), line.path(), 404, RejectReason.NO_ROUTE.label(), -1, 0, clientAddress);
             answer(Problem.NO_ROUTE, "No route matches " + line.methodName() + " " + line.path() + ".",
                     HttpUtil.isKeepAlive(request), false);
             return;
@@ -283,25 +345,23 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
     }
 
     private void rejectMalformed(Throwable cause) {
-        Problem problem;
-        String reason;
         if (cause instanceof TooLongHttpLineException) {
-            problem = Problem.URI_TOO_LONG;
-            reason = "uri_too_long";
+            reject(Problem.URI_TOO_LONG, RejectReason.BAD_TARGET, Problem.URI_TOO_LONG.title() + ".");
         } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            problem = Problem.HEADERS_TOO_LARGE;
-            reason = "headers_too_large";
+            reject(Problem.HEADERS_TOO_LARGE, RejectReason.TOO_LARGE_HEADERS, Problem.HEADERS_TOO_LARGE.title() + ".");
         } else {
-            problem = Problem.BAD_REQUEST;
-            reason = "bad_request";
+            reject(Problem.BAD_REQUEST, RejectReason.MALFORMED, "The request is not valid HTTP/1.1: " + safeMessage(cause));
         }
+    }
+
+    /** Refuses the request before any exchange: counted, logged, answered, and the connection closed. */
+    private void reject(Problem problem, RejectReason reason, String detail) {
         services.metrics().rejected(reason);
-        log.debug("rejecting malformed request from {}: {}", clientAddress, cause.toString());
-        services.accessLog().record("-", "-", "-", problem.status(), reason, -1, 0, clientAddress);
-        // The decoder stops at a malformed message, so nothing after it can be framed: always close.
+        log.debug("rejecting request from {}: {}", clientAddress, detail);
+        services.accessLog().record("-", "-", "-", problem.status(), reason.label(), -1, 0, clientAddress);
+        // After bad input nothing that follows on the connection can be trusted to be framed: always close.
         closing = true;
-        answer(problem, problem == Problem.BAD_REQUEST ? "The request is not valid HTTP/1.1: " + safeMessage(cause)
-                : problem.title() + ".", false, true);
+        answer(problem, detail, false, true);
     }
 
     private void answer(Problem problem, String detail, boolean keepAlive, boolean mustClose) {

@@ -15,6 +15,12 @@ interface Exchange {
 
     void onClientClosed();
 
+    /**
+     * The request body received nothing for {@code server.request-body-timeout}: the exchange ends with
+     * 408 (or, once a response has begun, by closing), and the connection closes after it.
+     */
+    void onRequestBodyTimeout();
+
     /** Whether the client has sent the whole request (its last content arrived). */
     boolean requestComplete();
 }

@@ -52,6 +52,17 @@ final class IdempotencyAnswers {
                 "The idempotency store is unavailable, so this request cannot be deduplicated safely; retry later."), 1);
     }
 
+    /** The shared budget for buffered request bodies is spent: nothing is wrong with the request itself. */
+    static FullHttpResponse overloaded(ByteBufAllocator alloc) {
+        return withRetryAfter(ProblemResponses.build(alloc, Problem.OVERLOADED,
+                "The gateway is holding as many request bodies as it may; retry later."), 1);
+    }
+
+    static FullHttpResponse bodyTimeout(ByteBufAllocator alloc, long timeoutMillis) {
+        return ProblemResponses.build(alloc, Problem.REQUEST_TIMEOUT,
+                "The request body received nothing for " + timeoutMillis + " ms.");
+    }
+
     /** Twice the typical upstream time, rounded up to whole seconds, within 1..60. */
     static long retryAfterSeconds(long typicalUpstreamNanos) {
         return Math.max(1, Math.min(60, (2 * typicalUpstreamNanos + 999_999_999L) / 1_000_000_000L));

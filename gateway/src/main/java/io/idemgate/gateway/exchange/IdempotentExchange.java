@@ -12,6 +12,7 @@ import io.idemgate.gateway.idempotency.RecordKey;
 import io.idemgate.gateway.idempotency.ScopeHasher;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.route.RouteIdempotency;
@@ -57,6 +58,7 @@ final class IdempotentExchange implements Exchange {
 
     private State state = State.AGGREGATING;
     private CompositeByteBuf body;
+    private BufferedBodyBudget.Reservation reservation;
     private boolean requestComplete;
     private KeyResult headerKey;
     private RecordKey recordKey;
@@ -100,6 +102,11 @@ final class IdempotentExchange implements Exchange {
             }
             return;
         }
+        reservation = services.bodyBudget().open();
+        if (declared > 0 && !reservation.growTo(declared)) {
+            overloaded(); // refused before a byte of the body is read or a 100 Continue is sent
+            return;
+        }
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
             continueSent = true;
@@ -140,16 +147,26 @@ final class IdempotentExchange implements Exchange {
         if (content.decoderResult().isFailure()) {
             content.release();
             receiver.malformedInput();
-            refuse(IdempotencyAnswers.malformedBody(ctx.alloc()), null, true);
+            refuse(IdempotencyAnswers.malformedBody(ctx.alloc()), null, true, RejectReason.MALFORMED.label());
             return;
         }
-        if ((long) body.readableBytes() + content.content().readableBytes() > config.maxRequestBody()) {
+        long total = (long) body.readableBytes() + content.content().readableBytes();
+        if (total > config.maxRequestBody()) {
             if (shadow()) {
                 passThroughAggregated(content);
                 return;
             }
             content.release();
             tooLarge();
+            return;
+        }
+        if (!reservation.growTo(total)) {
+            if (shadow()) {
+                passThroughAggregated(content);
+                return;
+            }
+            content.release();
+            overloaded();
             return;
         }
         body.addComponent(true, content.content().retain());
@@ -182,6 +199,15 @@ final class IdempotentExchange implements Exchange {
     }
 
     @Override
+    public void onRequestBodyTimeout() {
+        if (state == State.AGGREGATING) {
+            // Nothing was claimed yet: the stalled request leaves no trace in the store.
+            refuse(IdempotencyAnswers.bodyTimeout(ctx.alloc(), services.server().requestBodyTimeout().toMillis()),
+                    null, true, RejectReason.BODY_TIMEOUT.label());
+        }
+    }
+
+    @Override
     public boolean requestComplete() {
         return requestComplete;
     }
@@ -207,7 +233,7 @@ final class IdempotentExchange implements Exchange {
                 name -> request.headers().getAll(name), bytes,
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         String scope = ScopeHasher.hash(config.scopeHeaders(), name -> request.headers().getAll(name));
-        recordKey = new RecordKey(route.name(), scope, key != null ? key : "fp:" + fingerprint);
+        recordKey = RecordKey.of(route.name(), scope, key, fingerprint, services.keyHasher());
         id = recordKey.storageId();
         owner = services.owners().next();
         overheadNanos += System.nanoTime() - t0;
@@ -302,7 +328,7 @@ final class IdempotentExchange implements Exchange {
         recordOverhead();
         IdempotentExecution execution = new IdempotentExecution(services.store(), config, metrics, ctx.executor(),
                 route.name(), id, recordKey.keyHash(), owner, fence);
-        handOver.execute(this, takeBody(), execution, outcome);
+        handOver.execute(this, takeBody(), takeReservation(), execution, outcome);
     }
 
     private void replay(StoredResponse stored) {
@@ -343,23 +369,37 @@ final class IdempotentExchange implements Exchange {
         answer(IdempotencyAnswers.storeUnavailable(ctx.alloc()), Outcome.STORE_UNAVAILABLE, false);
     }
 
+    /** The shared body budget is spent: 503 and close, since the rest of the body will not be read. */
+    private void overloaded() {
+        refuse(IdempotencyAnswers.overloaded(ctx.alloc()), Outcome.OVERLOADED, true);
+    }
+
     private void tooLarge() {
         refuse(IdempotencyAnswers.tooLarge(ctx.alloc(), config.maxRequestBody()), Outcome.TOO_LARGE, true);
     }
 
     private void refuse(FullHttpResponse problem, Outcome outcome, boolean mustClose) {
+        refuse(problem, outcome, mustClose, null);
+    }
+
+    /** @param label the access log's outcome when {@code outcome} is null (a refusal counted elsewhere) */
+    private void refuse(FullHttpResponse problem, Outcome outcome, boolean mustClose, String label) {
         if (outcome != null) {
             logDecision(outcome, 0, null);
         }
-        answer(problem, outcome, mustClose);
+        answer(LocalResponse.of(problem), problem.status().code(), outcome, mustClose, label);
     }
 
     /** Answers by the gateway itself, on a {@link LocalExchange} that discards what is left of the body. */
     private void answer(FullHttpResponse response, Outcome outcome, boolean mustClose) {
-        answer(LocalResponse.of(response), response.status().code(), outcome, mustClose);
+        answer(LocalResponse.of(response), response.status().code(), outcome, mustClose, null);
     }
 
     private void answer(LocalResponse response, int status, Outcome outcome, boolean mustClose) {
+        answer(response, status, outcome, mustClose, null);
+    }
+
+    private void answer(LocalResponse response, int status, Outcome outcome, boolean mustClose, String label) {
         releaseBody();
         state = State.DONE;
         if (outcome != null) {
@@ -372,7 +412,8 @@ final class IdempotentExchange implements Exchange {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(), status,
-                outcome == null ? "bad_request" : outcome.label(), -1, System.nanoTime() - startNanos,
+                outcome != null ? outcome.label() : label != null ? label : RejectReason.MALFORMED.label(), -1,
+                System.nanoTime() - startNanos,
                 receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
         LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);
         if (receiver.handOver(this, local)) {
@@ -382,7 +423,7 @@ final class IdempotentExchange implements Exchange {
 
     /** Hands the request, head and whole body, to a plain pass-through exchange. */
     private void forwardWholeBody(Outcome outcome) {
-        handOver.wholeBody(this, takeBody(), outcome);
+        handOver.wholeBody(this, takeBody(), takeReservation(), outcome);
     }
 
     /**
@@ -393,6 +434,7 @@ final class IdempotentExchange implements Exchange {
         if (continueSent) {
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
+        releaseReservation(); // the rest streams: what was aggregated goes out at once
         handOver.partialBody(this, takeBody(), requestComplete, next);
     }
 
@@ -416,7 +458,10 @@ final class IdempotentExchange implements Exchange {
         DecisionLog.decided(route.name(), recordKey, outcome, fence, note);
     }
 
-    /** The aggregated body, now the caller's; the exchange is done. */
+    /**
+     * The aggregated body, now the caller's; the exchange is done. Its share of the body budget goes
+     * with it ({@link #takeReservation}) until it is written to an upstream.
+     */
     private CompositeByteBuf takeBody() {
         CompositeByteBuf b = body;
         body = null;
@@ -424,10 +469,23 @@ final class IdempotentExchange implements Exchange {
         return b;
     }
 
+    private BufferedBodyBudget.Reservation takeReservation() {
+        BufferedBodyBudget.Reservation r = reservation;
+        reservation = null;
+        return r;
+    }
+
     private void releaseBody() {
         if (body != null) {
             body.release();
             body = null;
+        }
+        releaseReservation();
+    }
+
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.release();
         }
     }
 }

@@ -95,6 +95,14 @@ final class LocalExchange implements Exchange {
     }
 
     @Override
+    public void onRequestBodyTimeout() {
+        mustClose = true;
+        if (!sending) {
+            send();
+        }
+    }
+
+    @Override
     public boolean requestComplete() {
         return requestComplete;
     }

@@ -4,7 +4,7 @@ import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.MessageFraming;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
-import io.idemgate.gateway.metrics.GatewayMetrics;
+import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.Outcome;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
@@ -53,7 +53,14 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
-    enum State { ACQUIRING, AWAITING_RESPONSE, STREAMING_RESPONSE, DONE }
+    enum State { BUFFERING, ACQUIRING, AWAITING_RESPONSE, STREAMING_RESPONSE, DONE }
+
+    /**
+     * Body bytes held before an upstream connection is taken. A body that arrives whole within it (most do,
+     * in the head's own read) costs no upstream connection until it is here, so a client that stalls its
+     * body holds none of the pool (as nginx's request buffering); a larger body streams from then on.
+     */
+    static final int BUFFER_BEFORE_CONNECT = 64 * 1024;
 
     private final ChannelHandlerContext ctx;
     private final ClientRequestReceiver receiver;
@@ -72,13 +79,19 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private final boolean clientKeepAlive;
     private final boolean clientHttp11;
 
-    private State state = State.ACQUIRING;
+    private State state = State.BUFFERING;
+    private UpstreamGroup group;
+    private BufferedBodyBudget.Reservation buffering;
+    private boolean continueSent;
     private final RequestBodyForwarder requestBody;
     private boolean expectContinue;
     private UpstreamConnection upstream;
     private boolean upstreamReusable;
     private boolean skippingInterim;
     private boolean closeAfterResponse;
+    /** The access log's outcome for an exchange the gateway refused mid-way (no {@link Outcome} counted). */
+    private RejectReason refusal = RejectReason.MALFORMED;
+    private BufferedBodyBudget.Reservation heldBody;
     private long upstreamStart;
     private long upstreamNanos = -1;
     private int status;
@@ -108,8 +121,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         this.requestLength = requestChunked ? -1 : HttpUtil.getContentLength(request, -1L);
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.clientHttp11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
-        this.requestBody = new RequestBodyForwarder(receiver,
-                () -> upstream.deadline(System.nanoTime() + responseTimeoutNanos));
+        this.requestBody = new RequestBodyForwarder(receiver, () -> {
+            releaseHeldBody();
+            upstream.deadline(System.nanoTime() + responseTimeoutNanos);
+        });
         metrics.inflightIncrement();
         services.drain().exchangeStarted();
     }
@@ -123,6 +138,24 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             }
             expectContinue = true;
         }
+        this.group = group;
+        if (!requestBody.complete() && (requestChunked || requestLength > 0)) {
+            buffering = services.bodyBudget().open();
+            if (expectContinue) {
+                ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
+                continueSent = true;
+            }
+            return; // BUFFERING until the body is whole or large (onRequestContent)
+        }
+        acquire();
+    }
+
+    /** Takes an upstream connection; the body held so far follows the head once it is there. */
+    private void acquire() {
+        state = State.ACQUIRING;
+        if (buffering != null) {
+            buffering.release(); // from here the held parts drain to the upstream
+        }
         Future<UpstreamConnection> f = group.acquire(ctx.channel().eventLoop());
         if (f.isDone()) {
             onAcquired(f, false);
@@ -133,8 +166,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         }
     }
 
-    /** Executes with a body already aggregated; {@code body} is owned by this exchange from now on. */
-    void startWithBody(UpstreamGroup group, ByteBuf body) {
+    /**
+     * Executes with a body already aggregated; {@code body} and its share of the body budget are owned by
+     * this exchange from now on (the share ends when the body is written to the upstream).
+     */
+    void startWithBody(UpstreamGroup group, ByteBuf body, BufferedBodyBudget.Reservation held) {
+        heldBody = held;
         requestChunked = false;
         requestLength = body.readableBytes();
         request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -149,6 +186,24 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         return requestBody.complete();
     }
 
+    /**
+     * A pass-through body stalled. Whatever part of it reached the upstream leaves that connection's
+     * framing in doubt, so it closes; the client gets 408 if no response has begun, else a close.
+     */
+    @Override
+    public void onRequestBodyTimeout() {
+        if (state == State.DONE || requestBody.complete()) {
+            return;
+        }
+        refusal = RejectReason.BODY_TIMEOUT;
+        if (state == State.STREAMING_RESPONSE) {
+            abortBoth("request body stalled");
+        } else {
+            respondLocally(Problem.REQUEST_TIMEOUT, "The request body received nothing for "
+                    + services.server().requestBodyTimeout().toMillis() + " ms.", null);
+        }
+    }
+
     // ---- client → upstream
 
     @Override
@@ -158,6 +213,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             return;
         }
         requestBody.offer(content);
+        if (state == State.BUFFERING && (requestBody.complete() || requestBody.heldBytes() >= BUFFER_BEFORE_CONNECT
+                || !buffering.growTo(requestBody.heldBytes()))) {
+            acquire();
+        }
     }
 
     @Override
@@ -225,7 +284,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (async) {
             up.flush(); // otherwise the client read burst we are in ends with a flush (onClientReadComplete)
         }
-        if (expectContinue && !requestBody.complete()) {
+        if (expectContinue && !continueSent && !requestBody.complete()) {
             ctx.writeAndFlush(LocalExchange.continueResponse(), ctx.voidPromise());
         }
     }
@@ -391,7 +450,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         String why = String.valueOf(content.decoderResult().cause());
         content.release();
         receiver.malformedInput();
-        services.metrics().rejected(GatewayMetrics.REJECT_BAD_REQUEST);
+        services.metrics().rejected(RejectReason.MALFORMED);
         if (state == State.STREAMING_RESPONSE) {
             abortBoth("malformed request body");
         } else if (state != State.DONE) {
@@ -445,6 +504,10 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         }
         state = State.DONE;
         requestBody.stop();
+        releaseHeldBody();
+        if (buffering != null) {
+            buffering.release();
+        }
         if (tap != null) {
             tap.onExchangeEnd();
         }
@@ -454,7 +517,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             metrics.count(outcome);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(),
-                abortReason == null ? status : 499, outcome == null ? "bad_request" : outcome.label(), upstreamNanos,
+                abortReason == null ? status : 499, outcome == null ? refusal.label() : outcome.label(), upstreamNanos,
                 System.nanoTime() - startNanos, receiver.clientAddress(),
                 tap != null ? tap.keyHash() : null, tap != null ? tap.fence() : 0);
         if (successor != null) {
@@ -463,6 +526,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             }
         } else {
             receiver.exchangeFinished(this, keepAlive);
+        }
+    }
+
+    private void releaseHeldBody() {
+        if (heldBody != null) {
+            heldBody.release();
+            heldBody = null;
         }
     }
 

@@ -38,20 +38,22 @@ final class ProxyHandOver {
     }
 
     /** The claimed request with its whole body, recorded by {@code execution}; it runs even if the client left. */
-    void execute(Exchange from, CompositeByteBuf body, IdempotentExecution execution, Outcome outcome) {
+    void execute(Exchange from, CompositeByteBuf body, BufferedBodyBudget.Reservation held,
+                 IdempotentExecution execution, Outcome outcome) {
         ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, execution, outcome);
         receiver.handOver(from, exchange);
         execution.startLeaseRenewal();
-        exchange.startWithBody(group, body);
+        exchange.startWithBody(group, body, held);
     }
 
     /** The request and its whole body, as a plain pass-through. */
-    void wholeBody(Exchange from, CompositeByteBuf body, Outcome outcome) {
+    void wholeBody(Exchange from, CompositeByteBuf body, BufferedBodyBudget.Reservation held, Outcome outcome) {
         ProxyExchange exchange = new ProxyExchange(ctx, receiver, services, request, line, route, null, outcome);
         if (receiver.handOver(from, exchange)) {
-            exchange.startWithBody(group, body);
+            exchange.startWithBody(group, body, held);
         } else {
             body.release();
+            held.release();
         }
     }
 

@@ -18,6 +18,7 @@ final class RequestBodyForwarder {
     private final ClientRequestReceiver receiver;
     private final Runnable onSent;
     private final ArrayDeque<HttpContent> held = new ArrayDeque<>(4);
+    private long heldBytes;
     private Channel upstream;
     private boolean complete;
     private boolean sent;
@@ -38,6 +39,7 @@ final class RequestBodyForwarder {
             part.release();
         } else if (upstream == null) {
             held.add(part);
+            heldBytes += part.content().readableBytes();
         } else {
             write(part);
         }
@@ -53,6 +55,12 @@ final class RequestBodyForwarder {
         while ((part = held.poll()) != null) {
             write(part);
         }
+        heldBytes = 0;
+    }
+
+    /** Body bytes held until an upstream connection is attached. */
+    long heldBytes() {
+        return heldBytes;
     }
 
     /** End of a client read burst: one flush for all the parts it brought. */
@@ -69,6 +77,7 @@ final class RequestBodyForwarder {
         while ((part = held.poll()) != null) {
             part.release();
         }
+        heldBytes = 0;
     }
 
     /** Whether the client has sent the whole request. */

@@ -19,6 +19,7 @@ public enum Problem {
     NO_ROUTE(404, "no-route", "No route matches the request"),
     IN_FLIGHT(409, "request-in-flight", "A request with this idempotency key is still in flight"),
     OUTCOME_UNKNOWN(409, "outcome-unknown", "The outcome of the first request with this key is unknown"),
+    REQUEST_TIMEOUT(408, "request-timeout", "Request not received in time"),
     REQUEST_TOO_LARGE(413, "request-too-large", "Request body too large"),
     URI_TOO_LONG(414, "uri-too-long", "Request line too long"),
     EXPECTATION_FAILED(417, "expectation-failed", "Unsupported expectation"),
@@ -28,6 +29,7 @@ public enum Problem {
     UPSTREAM_UNREACHABLE(502, "upstream-unreachable", "Upstream unreachable"),
     UPSTREAM_FAILED(502, "upstream-failed", "Upstream failed while answering"),
     UPSTREAM_BUSY(503, "upstream-busy", "Upstream connection limit reached"),
+    OVERLOADED(503, "overloaded", "Gateway overloaded"),
     STORE_UNAVAILABLE(503, "store-unavailable", "Idempotency store unavailable"),
     SHUTTING_DOWN(503, "shutting-down", "Gateway is shutting down"),
     UPSTREAM_TIMEOUT(504, "upstream-timeout", "Upstream timed out");

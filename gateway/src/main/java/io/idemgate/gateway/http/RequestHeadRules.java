@@ -3,6 +3,7 @@ package io.idemgate.gateway.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 
 /**
@@ -17,7 +18,24 @@ public final class RequestHeadRules {
 
     /** @return null if the head may be served, else why it may not (one line, safe to send back) */
     public static String violation(HttpRequest request) {
-        return framingNamedInConnection(request.headers());
+        String why = framingNamedInConnection(request.headers());
+        return why != null ? why : host(request);
+    }
+
+    /**
+     * RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; two could route by one and reach the
+     * upstream with the other. Its value is a host and an optional port, nothing more.
+     */
+    static String host(HttpRequest request) {
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        boolean http11 = request.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        if (hosts.size() > 1) {
+            return "A request must not carry more than one Host header.";
+        }
+        if (hosts.isEmpty()) {
+            return http11 ? "An HTTP/1.1 request must carry a Host header." : null;
+        }
+        return HostSyntax.isValidAuthority(hosts.get(0)) ? null : "The Host header is not a valid host[:port].";
     }
 
     /**

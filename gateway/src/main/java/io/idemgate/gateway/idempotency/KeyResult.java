@@ -3,12 +3,12 @@ package io.idemgate.gateway.idempotency;
 /** The outcome of reading a request's idempotency key. */
 public sealed interface KeyResult {
 
-    /** A well-formed key, unquoted. Its {@code toString} shows a hash only, so logging it leaks nothing. */
+    /** A well-formed key, unquoted. Its {@code toString} shows only its length, so logging it leaks nothing. */
     record Present(String key) implements KeyResult {
 
         @Override
         public String toString() {
-            return "Present[keyHash=" + RecordKey.keyHash(key) + "]";
+            return "Present[length=" + key.length() + "]";
         }
     }
 

@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -19,12 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * per-store-operation data points are resolved once and cached so the request path does no label lookup.
  */
 public final class GatewayMetrics {
-
-    public static final String REJECT_NO_ROUTE = "no_route";
-    public static final String REJECT_BAD_REQUEST = "bad_request";
-    public static final String REJECT_URI_TOO_LONG = "uri_too_long";
-    public static final String REJECT_HEADERS_TOO_LARGE = "headers_too_large";
-    public static final String REJECT_SHUTTING_DOWN = "shutting_down";
 
     // Idempotency work is in-process hashing plus one or two store round trips: tens of µs to a slow Redis second.
     static final double[] OVERHEAD_BUCKETS = {
@@ -53,7 +48,7 @@ public final class GatewayMetrics {
     private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
     private final Map<String, DistributionDataPoint> storeOperations = new ConcurrentHashMap<>();
     private final Map<String, CounterDataPoint> storeErrorPoints = new ConcurrentHashMap<>();
-    private final Map<String, CounterDataPoint> rejectedPoints = new ConcurrentHashMap<>();
+    private final Map<RejectReason, CounterDataPoint> rejectedPoints = new java.util.EnumMap<>(RejectReason.class);
 
     public GatewayMetrics(PrometheusRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -83,7 +78,7 @@ public final class GatewayMetrics {
                 .help("Idempotency store operations that failed (error or timeout)")
                 .labelNames(LABEL_OPERATION).withoutExemplars().register(registry);
         rejected = Counter.builder().name(REJECTED)
-                .help("Requests refused before any route was chosen")
+                .help("Requests refused before an exchange could serve them (malformed, bad target, timeouts, no route)")
                 .labelNames(LABEL_REASON).withoutExemplars().register(registry);
         Counter reloads = Counter.builder().name(CONFIG_RELOADS)
                 .help("Route-rule reloads (admin endpoint, SIGHUP or file change), by result")
@@ -94,15 +89,21 @@ public final class GatewayMetrics {
         // Both series exist from the start, so an alert on failures sees 0 rather than no data.
         reloadSuccess = reloads.labelValues("success");
         reloadFailure = reloads.labelValues("failure");
-        for (String reason : new String[] {REJECT_NO_ROUTE, REJECT_BAD_REQUEST, REJECT_URI_TOO_LONG,
-                REJECT_HEADERS_TOO_LARGE, REJECT_SHUTTING_DOWN}) {
-            rejectedPoints.put(reason, rejected.labelValues(reason));
+        for (RejectReason reason : RejectReason.values()) {
+            rejectedPoints.put(reason, rejected.labelValues(reason.label()));
         }
     }
 
     private Histogram histogram(String name, double[] buckets, String help, String... labels) {
         return Histogram.builder().name(name).unit(Unit.SECONDS).help(help).labelNames(labels)
                 .classicOnly().classicUpperBounds(buckets).withoutExemplars().register(registry);
+    }
+
+    /** The bytes of request bodies held for fingerprinting right now (bounded by {@code server.max-buffered-request-bytes}). */
+    public void registerBufferedRequestBytes(java.util.function.LongSupplier bytes) {
+        GaugeWithCallback.builder().name(BUFFERED_REQUEST_BYTES).unit(Unit.BYTES)
+                .help("Request bodies buffered for fingerprinting right now, all connections together")
+                .callback(cb -> cb.call(bytes.getAsLong())).register(registry);
     }
 
     /** Adds the client library's JVM and process metrics. Call once: they register only once per registry. */
@@ -120,9 +121,8 @@ public final class GatewayMetrics {
         return m != null ? m : routes.computeIfAbsent(routeName, name -> new RouteMetrics(this, name));
     }
 
-    /** @param reason one of the {@code REJECT_*} constants */
-    public void rejected(String reason) {
-        rejectedPoints.computeIfAbsent(reason, rejected::labelValues).inc();
+    public void rejected(RejectReason reason) {
+        rejectedPoints.get(reason).inc(); // every reason's point exists from the start: no lookup races
     }
 
     /**

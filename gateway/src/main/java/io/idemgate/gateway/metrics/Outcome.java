@@ -18,7 +18,10 @@ public enum Outcome {
     OUTCOME_UNKNOWN,
     UPSTREAM_ERROR,
     SHADOW_FIRST,
-    SHADOW_DUPLICATE;
+    SHADOW_DUPLICATE,
+    SCOPE_REQUIRED,
+    INVALID_TOKEN,
+    OVERLOADED;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -2,14 +2,20 @@ package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.RouteConfig;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** The ordered route rules; the first rule that fits a request wins. Immutable; a reload builds a new table. */
 public final class RouteTable {
 
+    /** The built-in default of {@code idempotency.methods}: a request in another case is refused even with no route using them. */
+    private static final Set<String> DEFAULT_IDEMPOTENCY_METHODS = Set.of("POST", "PATCH");
+
     private final Route[] routes;
     private final List<RouteConfig> configs;
+    private final Set<String> idempotencyMethods;
 
     public RouteTable(List<RouteConfig> configs) {
         List<Route> compiled = new ArrayList<>(configs.size());
@@ -18,6 +24,24 @@ public final class RouteTable {
         }
         this.routes = compiled.toArray(new Route[0]);
         this.configs = List.copyOf(configs);
+        Set<String> methods = new HashSet<>(DEFAULT_IDEMPOTENCY_METHODS);
+        for (RouteConfig c : configs) {
+            methods.addAll(c.idempotency().methods());
+        }
+        this.idempotencyMethods = Set.copyOf(methods);
+    }
+
+    /**
+     * Methods are case-sensitive (RFC 9110 §9.1), so {@code post} is not {@code POST} and would pass a
+     * deduplicated route through untouched while an upstream that folds case executes it: such a
+     * request must be refused before routing.
+     */
+    public boolean isIdempotencyMethodInAnotherCase(String method) {
+        if (idempotencyMethods.contains(method)) {
+            return false;
+        }
+        String upper = method.toUpperCase(Locale.ROOT);
+        return !upper.equals(method) && idempotencyMethods.contains(upper);
     }
 
     /**

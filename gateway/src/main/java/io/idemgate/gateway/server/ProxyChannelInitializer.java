@@ -3,6 +3,7 @@ package io.idemgate.gateway.server;
 import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
+import io.idemgate.gateway.exchange.RequestTimer;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -35,20 +36,23 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
-        addTimeouts(p);
+        RequestTimer timer = addTimeouts(p);
         addCodec(p);
-        addExchange(p);
+        addExchange(p, timer);
     }
 
-    private void addTimeouts(ChannelPipeline p) {
+    private RequestTimer addTimeouts(ChannelPipeline p) {
         p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
+        p.addLast(PipelineNames.REQUEST_TIMER, timer);
+        return timer;
     }
 
     private void addCodec(ChannelPipeline p) {
         p.addLast(PipelineNames.CODEC, new HttpServerCodec(decoderConfig));
     }
 
-    private void addExchange(ChannelPipeline p) {
-        p.addLast(PipelineNames.RECEIVER, new ClientRequestReceiver(services));
+    private void addExchange(ChannelPipeline p, RequestTimer timer) {
+        p.addLast(PipelineNames.RECEIVER, new ClientRequestReceiver(services, timer));
     }
 }

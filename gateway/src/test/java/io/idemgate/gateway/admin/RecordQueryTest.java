@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.http.Problem;
+import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.idempotency.RecordKey;
 import io.idemgate.gateway.idempotency.ScopeHasher;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,8 +32,8 @@ class RecordQueryTest {
     @Test
     void scopeParametersHashLikeTheSameHeadersOnARequest() {
         HttpHeaders request = new DefaultHttpHeaders().add("authorization", "Bearer abc").add("X-Tenant", "t1");
-        RecordKey expected = new RecordKey("tenants",
-                ScopeHasher.hash(List.of("Authorization", "X-Tenant"), request::getAll), "k1");
+        RecordKey expected = RecordKey.of("tenants",
+                ScopeHasher.hash(List.of("Authorization", "X-Tenant"), request::getAll), "k1", null, KeyHasher.withSecret(""));
 
         RecordQuery q = parse("route=tenants&key=k1&scope=Bearer%20abc&scope=t1");
 
@@ -79,6 +80,6 @@ class RecordQueryTest {
         Map<String, List<String>> params = new QueryStringDecoder("/admin/records?" + query).parameters();
         AdminRequest request = new AdminRequest(HttpMethod.GET, "/admin/records", params, new DefaultHttpHeaders(),
                 new byte[0], ByteBufAllocator.DEFAULT);
-        return RecordQuery.parse(request, ROUTES, ALLOWED);
+        return RecordQuery.parse(request, ROUTES, ALLOWED, KeyHasher.withSecret(""));
     }
 }

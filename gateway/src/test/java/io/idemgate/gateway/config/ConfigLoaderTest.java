@@ -70,13 +70,13 @@ class ConfigLoaderTest {
 
         assertThat(config.origin()).isEqualTo("full.conf");
         assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 0, 2, Duration.ofSeconds(5),
-                4096, 8192, 32768, Duration.ZERO, "edge"));
+                4096, 8192, 32768, Duration.ZERO, "edge", Duration.ofSeconds(10), Duration.ofSeconds(30), 256L << 20));
         assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 0, "s3cret"));
         assertThat(config.admin().toString()).doesNotContain("s3cret");
         assertThat(config.store()).isEqualTo(new StoreConfig(StoreConfig.Type.REDIS, new StoreConfig.Memory(10),
                 new StoreConfig.Redis(List.of("redis://a:7000", "redis://b:7001"), StoreConfig.Redis.Mode.CLUSTER,
                         "ig:", Duration.ofMillis(100))));
-        assertThat(config.logging()).isEqualTo(new LoggingConfig(LoggingConfig.Format.JSON, false));
+        assertThat(config.logging()).isEqualTo(new LoggingConfig(LoggingConfig.Format.JSON, false, ""));
 
         RouteConfig route = config.routes().get(0);
         assertThat(route.name()).isEqualTo("payments");
@@ -104,7 +104,8 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.parse("", "empty.conf");
 
         assertThat(config.server()).isEqualTo(new ServerConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(60),
-                8192, 16384, 65536, Duration.ofSeconds(30), "idemgate"));
+                8192, 16384, 65536, Duration.ofSeconds(30), "idemgate", Duration.ofSeconds(10), Duration.ofSeconds(30),
+                256L << 20));
         assertThat(config.admin().host()).isEqualTo("127.0.0.1");
         assertThat(config.admin().port()).isEqualTo(9090);
         assertThat(config.store().type()).isEqualTo(StoreConfig.Type.MEMORY);

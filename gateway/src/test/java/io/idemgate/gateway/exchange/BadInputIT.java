@@ -129,6 +129,51 @@ class BadInputIT {
     }
 
     @Test
+    void encodedSlashInThePathGets400() throws Exception {
+        assertThat(refuse("GET /v1%2F..%2Fadmin HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void controlCharactersInThePathGet400RawOrEncoded() throws Exception {
+        assertThat(refuse("GET /v1/a\u0000b HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+        assertThat(refuse("GET /v1/a%1b[31m HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+        assertThat(refuse("GET /v1/a\u007fb HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void dotSegmentsClimbingAboveTheRootGet400() throws Exception {
+        assertThat(refuse("GET /../etc/passwd HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+        assertThat(refuse("GET /a/%2e%2e/%2e%2e/b HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void idempotencyMethodInLowerCaseGets400BeforeRouting() throws Exception {
+        assertThat(refuse("post /v1/orders HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}").status()).isEqualTo(400);
+        assertThat(refuse("Patch /v1/orders HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void duplicateHostGets400() throws Exception {
+        assertThat(refuse("GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void http11WithoutHostGets400() throws Exception {
+        assertThat(refuse("GET /x HTTP/1.1\r\nAccept: */*\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void userinfoInTheTargetGets400() throws Exception {
+        assertThat(refuse("GET http://victim@a/x HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
+    void hostWithUserinfoOrAPathGets400() throws Exception {
+        assertThat(refuse("GET /x HTTP/1.1\r\nHost: victim@a\r\n\r\n").status()).isEqualTo(400);
+        assertThat(refuse("GET /x HTTP/1.1\r\nHost: a/evil\r\n\r\n").status()).isEqualTo(400);
+    }
+
+    @Test
     void idleClientConnectionIsClosed() throws Exception {
         try (RawHttpClient c = RawHttpClient.connect(bed.gateway().port())) {
             assertThat(c.isClosedByPeer(Duration.ofSeconds(5))).isTrue();

@@ -44,12 +44,13 @@ class ConnectionLifecycleIT {
     @Test
     void clientLeavingMidUploadAbandonsTheUpstreamRequestAndTheNextRequestWorks() throws Exception {
         startGateway("");
-        leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n",
-                DeterministicBytes.bytes(10_000));
+        // Past the bytes held before connecting (ProxyExchange.BUFFER_BEFORE_CONNECT), the body streams.
+        leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 200000\r\n\r\n",
+                DeterministicBytes.bytes(100_000));
 
         ReceivedRequest abandoned = bed.upstream().awaitRequests(1, WAIT).get(0);
         assertThat(abandoned.complete()).as("the upstream saw the request cut short, not completed").isFalse();
-        assertThat(abandoned.bodyLength()).isLessThan(100_000);
+        assertThat(abandoned.bodyLength()).isLessThan(200_000);
         awaitNothingInFlight();
         assertTheNextRequestIsProxiedWhole();
     }
@@ -58,11 +59,22 @@ class ConnectionLifecycleIT {
     void clientLeavingMidChunkedUploadIsNotTurnedIntoACompleteRequest() throws Exception {
         startGateway("");
         leaveMidUpload("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
-                "5\r\nhello\r\n6\r\n wor".getBytes(StandardCharsets.ISO_8859_1));
+                ("11170\r\n" + "h".repeat(0x11170) + "\r\n6\r\n wor").getBytes(StandardCharsets.ISO_8859_1));
 
         ReceivedRequest abandoned = bed.upstream().awaitRequests(1, WAIT).get(0);
         assertThat(abandoned.complete()).as("the upstream saw the request cut short, not completed").isFalse();
         awaitNothingInFlight();
+        assertTheNextRequestIsProxiedWhole();
+    }
+
+    @Test
+    void clientLeavingMidSmallUploadCostsTheUpstreamNothing() throws Exception {
+        startGateway("");
+        try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(500));
+        }
+        awaitNothingInFlight();
+        assertThat(bed.upstream().connectionsAccepted()).isZero();
         assertTheNextRequestIsProxiedWhole();
     }
 

@@ -65,10 +65,10 @@ class GatewayMetricsTest {
 
         for (String label : new String[] {"passthrough", "executed", "replayed", "waited", "conflict", "mismatch",
                 "missing_key", "invalid_key", "too_large", "store_unavailable", "fail_open", "outcome_unknown",
-                "upstream_error", "shadow_first", "shadow_duplicate"}) {
+                "upstream_error", "shadow_first", "shadow_duplicate", "scope_required", "invalid_token", "overloaded"}) {
             assertThat(text).contains("idemgate_requests_total{outcome=\"" + label + "\",route=\"payments\"} 0.0");
         }
-        assertThat(Outcome.values()).hasSize(15);
+        assertThat(Outcome.values()).hasSize(18);
     }
 
     @Test
@@ -83,7 +83,7 @@ class GatewayMetricsTest {
         route.leaseLost();
         route.waited(2_000_000_000L);
         route.dedupOverhead(300_000);
-        metrics.rejected(GatewayMetrics.REJECT_NO_ROUTE);
+        metrics.rejected(RejectReason.NO_ROUTE);
 
         String text = scrape();
 
