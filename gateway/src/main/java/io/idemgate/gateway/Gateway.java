@@ -5,6 +5,7 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.LoggingConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.BufferedBodyBudget;
@@ -14,6 +15,7 @@ import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.exchange.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
+import io.idemgate.gateway.logging.AccessLogWriter;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
@@ -60,6 +62,10 @@ public final class Gateway implements AutoCloseable {
     private int proxyPort;
     private int adminPort;
     private boolean stopped;
+    private static final String ACCESS_LOGGER = "idemgate.access";
+    /** Access lines that may wait for the writer: about a second at 8,000 req/s, then lines are dropped and counted. */
+    private static final int ACCESS_LOG_QUEUE = 8192;
+    private final AccessLogWriter accessLogWriter;
 
     private Gateway(GatewayConfig config, Path configFile, PrometheusRegistry registry) {
         this.config = config;
@@ -75,8 +81,12 @@ public final class Gateway implements AutoCloseable {
         IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
         this.store = new ClaimCoalescingStore(new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics));
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
+        this.accessLogWriter = accessLogWriter(config.logging());
+        if (accessLogWriter != null) {
+            metrics.registerAccessLogDropped(accessLogWriter::dropped);
+        }
         ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
-                new ForwardedHeaders(config.server().viaName()), new AccessLog(config.logging().accessLog()),
+                new ForwardedHeaders(config.server().viaName()), new AccessLog(accessLogWriter),
                 new DrainSignal(), store, new OwnerIds(), new BufferedBodyBudget(config.server().maxBufferedRequestBytes()),
                 keyHasher);
         metrics.registerBufferedRequestBytes(services.bodyBudget()::used);
@@ -196,8 +206,22 @@ public final class Gateway implements AutoCloseable {
         Future<?> b = adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         a.await(5, TimeUnit.SECONDS);
         b.await(5, TimeUnit.SECONDS);
+        if (accessLogWriter != null) {
+            accessLogWriter.close(); // after the loops: every exchange's line is queued by now
+        }
         log.info("idemgate stopped{}", clean ? "" : " (some exchanges were cut short)");
         return clean;
+    }
+
+    /**
+     * The access log's writer, or null when it is off (by {@code logging.access-log}, or by the
+     * {@code idemgate.access} logger's level in a custom logback configuration).
+     */
+    private static AccessLogWriter accessLogWriter(LoggingConfig logging) {
+        if (!logging.accessLog() || !LoggerFactory.getLogger(ACCESS_LOGGER).isInfoEnabled()) {
+            return null;
+        }
+        return new AccessLogWriter(logging.format() == LoggingConfig.Format.JSON, ACCESS_LOG_QUEUE, System.out);
     }
 
     @Override

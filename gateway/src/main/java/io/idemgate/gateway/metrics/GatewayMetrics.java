@@ -5,6 +5,7 @@ import static io.idemgate.gateway.metrics.MetricNames.*;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -104,6 +105,13 @@ public final class GatewayMetrics {
         GaugeWithCallback.builder().name(BUFFERED_REQUEST_BYTES).unit(Unit.BYTES)
                 .help("Request bodies buffered for fingerprinting right now, all connections together")
                 .callback(cb -> cb.call(bytes.getAsLong())).register(registry);
+    }
+
+    /** Access lines dropped because the writer could not keep up (its queue was full). */
+    public void registerAccessLogDropped(java.util.function.LongSupplier dropped) {
+        CounterWithCallback.builder().name(ACCESS_LOG_DROPPED)
+                .help("Access log lines dropped because the writer's queue was full")
+                .callback(cb -> cb.call(dropped.getAsLong())).register(registry);
     }
 
     /** Adds the client library's JVM and process metrics. Call once: they register only once per registry. */
