@@ -6,6 +6,7 @@ import io.idemgate.gateway.http.RequestHeadRules;
 import io.idemgate.gateway.http.RequestTarget;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.route.Route;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -238,6 +239,8 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         current = null;
         pausedByExchange = false;
         if (!keepAlive || closing || services.drain().draining()) {
+            // Set before closing: a resume() loop further up the stack must not start a parked request.
+            closing = true;
             ctx.close();
             return;
         }
@@ -264,7 +267,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         }
         resuming = true;
         try {
-            while (!parked.isEmpty() && (current == null || !(parked.peek() instanceof HttpRequest))) {
+            while (!closing && !parked.isEmpty() && (current == null || !(parked.peek() instanceof HttpRequest))) {
                 HttpObject next = parked.poll();
                 if (next instanceof HttpContent c) {
                     parkedBytes -= c.content().readableBytes();
