@@ -13,7 +13,7 @@ import io.idemgate.gateway.exchange.BufferedBodyBudget;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.OwnerIds;
-import io.idemgate.gateway.exchange.Routing;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.logging.AccessLogWriter;
@@ -22,13 +22,9 @@ import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
 import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
-import io.idemgate.gateway.store.CircuitBreakingStore;
 import io.idemgate.gateway.store.IdempotencyStore;
-import io.idemgate.gateway.store.ClaimCoalescingStore;
-import io.idemgate.gateway.store.InstrumentedIdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
-import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
-import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
@@ -80,8 +76,7 @@ public final class Gateway implements AutoCloseable {
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
         warnSharedScopes(config.routes());
-        IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
-        this.store = new ClaimCoalescingStore(new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics));
+        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
         if (accessLogWriter != null) {
@@ -135,22 +130,6 @@ public final class Gateway implements AutoCloseable {
         }
         log.atInfo().addKeyValue("routes", config.routes().size()).addKeyValue("config", config.origin())
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
-    }
-
-    /**
-     * A remote store goes behind a circuit breaker so an outage costs each request microseconds, not a
-     * command timeout. The memory store is in-process: it has no outage, and its one failure ("full")
-     * must not turn into refusing every request.
-     */
-    private static IdempotencyStore guarded(IdempotencyStore store, GatewayMetrics metrics) {
-        if (store instanceof MemoryIdempotencyStore) {
-            return store;
-        }
-        return new CircuitBreakingStore(store, phase -> metrics.storeCircuitState(switch (phase) {
-            case CLOSED -> 0;
-            case OPEN -> 1;
-            case HALF_OPEN -> 2;
-        }));
     }
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {

@@ -34,7 +34,6 @@ public enum Problem {
     OVERLOADED(503, "overloaded", "Gateway overloaded"),
     STORE_UNAVAILABLE(503, "store-unavailable", "Idempotency store unavailable"),
     TOKEN_VERIFICATION_UNAVAILABLE(503, "token-verification-unavailable", "Token verification keys unavailable"),
-    SHUTTING_DOWN(503, "shutting-down", "Gateway is shutting down"),
     UPSTREAM_TIMEOUT(504, "upstream-timeout", "Upstream timed out");
 
     private static final String TYPE_PREFIX = "urn:idemgate:problem:";
