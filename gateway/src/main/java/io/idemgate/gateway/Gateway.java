@@ -21,12 +21,8 @@ import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
 import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
-import io.idemgate.gateway.store.CircuitBreakingStore;
 import io.idemgate.gateway.store.IdempotencyStore;
-import io.idemgate.gateway.store.ClaimCoalescingStore;
-import io.idemgate.gateway.store.InstrumentedIdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
-import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
 import io.idemgate.gateway.server.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
@@ -78,8 +74,7 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
-        IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
-        this.store = new ClaimCoalescingStore(new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics));
+        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
         if (accessLogWriter != null) {
@@ -133,22 +128,6 @@ public final class Gateway implements AutoCloseable {
         }
         log.atInfo().addKeyValue("routes", config.routes().size()).addKeyValue("config", config.origin())
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
-    }
-
-    /**
-     * A remote store goes behind a circuit breaker so an outage costs each request microseconds, not a
-     * command timeout. The memory store is in-process: it has no outage, and its one failure ("full")
-     * must not turn into refusing every request.
-     */
-    private static IdempotencyStore guarded(IdempotencyStore store, GatewayMetrics metrics) {
-        if (store instanceof MemoryIdempotencyStore) {
-            return store;
-        }
-        return new CircuitBreakingStore(store, phase -> metrics.storeCircuitState(switch (phase) {
-            case CLOSED -> 0;
-            case OPEN -> 1;
-            case HALF_OPEN -> 2;
-        }));
     }
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
