@@ -11,7 +11,8 @@ import io.idemgate.gateway.idempotency.KeyResult;
 import io.idemgate.gateway.idempotency.RecordKey;
 import io.idemgate.gateway.idempotency.ScopeHasher;
 import io.idemgate.gateway.idempotency.StoredResponse;
-import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.idempotency.Outcome;
+import io.idemgate.gateway.metrics.OutcomeLabel;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
@@ -188,14 +189,10 @@ final class IdempotentExchange implements Exchange {
 
     @Override
     public void onClientClosed() {
-        State was = state;
+        // While CLAIMING, the claim's answer releases the key if it was ours (see onClaim).
         state = State.DONE;
         releaseBody();
         cancelWait();
-        if (was == State.WAITING || was == State.AGGREGATING) {
-            return;
-        }
-        // CLAIMING: the claim's answer releases the key if it was ours (see onClaim).
     }
 
     @Override
@@ -205,11 +202,6 @@ final class IdempotentExchange implements Exchange {
             refuse(IdempotencyAnswers.bodyTimeout(ctx.alloc(), services.server().requestBodyTimeout().toMillis()),
                     null, true, RejectReason.BODY_TIMEOUT.label());
         }
-    }
-
-    @Override
-    public boolean requestComplete() {
-        return requestComplete;
     }
 
     // ---- deciding
@@ -412,7 +404,7 @@ final class IdempotentExchange implements Exchange {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(), status,
-                outcome != null ? outcome.label() : label != null ? label : RejectReason.MALFORMED.label(), -1,
+                outcome != null ? OutcomeLabel.of(outcome) : label != null ? label : RejectReason.MALFORMED.label(), -1,
                 System.nanoTime() - startNanos,
                 receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
         LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);

@@ -31,7 +31,6 @@ public enum Problem {
     UPSTREAM_BUSY(503, "upstream-busy", "Upstream connection limit reached"),
     OVERLOADED(503, "overloaded", "Gateway overloaded"),
     STORE_UNAVAILABLE(503, "store-unavailable", "Idempotency store unavailable"),
-    SHUTTING_DOWN(503, "shutting-down", "Gateway is shutting down"),
     UPSTREAM_TIMEOUT(504, "upstream-timeout", "Upstream timed out");
 
     private static final String TYPE_PREFIX = "urn:idemgate:problem:";

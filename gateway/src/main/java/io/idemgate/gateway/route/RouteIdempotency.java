@@ -21,8 +21,7 @@ public final class RouteIdempotency {
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
                 c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
-        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
-                c.outcomeUnknown() == IdempotencyConfig.OutcomeUnknown.REJECT);
+        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT);
     }
 
     public KeyPolicy keyPolicy() {
