@@ -5,6 +5,7 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.LoggingConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
@@ -74,6 +75,7 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
+        warnSharedScopes(config.routes());
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
@@ -160,7 +162,25 @@ public final class Gateway implements AutoCloseable {
     /** What a reload swaps in: a new route table and new upstream pools, built as the constructor builds them. */
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        warnSharedScopes(routes);
         return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+    }
+
+    /**
+     * A route whose clients without scope headers share one scope replays one such client's stored
+     * response (Set-Cookie and all) to another: allowed when an operator says so, never silently.
+     */
+    private static void warnSharedScopes(List<RouteConfig> routes) {
+        for (RouteConfig r : routes) {
+            var idem = r.idempotency();
+            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty()
+                    || idem.scope().whenMissing() != IdempotencyConfig.WhenMissing.SHARED) {
+                continue;
+            }
+            log.atWarn().addKeyValue("route", r.name()).addKeyValue("scope_headers", idem.scopeHeaders())
+                    .log("route '{}' has scope.when-missing = shared: requests without {} share one scope, "
+                            + "and so one another's stored responses", r.name(), idem.scopeHeaders());
+        }
     }
 
     /**
