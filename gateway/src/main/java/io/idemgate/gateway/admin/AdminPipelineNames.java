@@ -3,6 +3,9 @@ package io.idemgate.gateway.admin;
 /** The admin connection's handler names, in pipeline order. */
 public final class AdminPipelineNames {
 
+    /** With {@code admin.tls}: first, so everything after it sees plaintext. */
+    public static final String TLS = "admin-tls";
+
     /** HTTP/1.1 request decoder and response encoder. */
     public static final String CODEC = "admin-codec";
     /** After the codec so that it sees HTTP traffic in both directions; closes connections idle too long. */
