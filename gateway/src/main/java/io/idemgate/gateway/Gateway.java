@@ -5,6 +5,7 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.LoggingConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.config.TlsFiles;
@@ -13,7 +14,7 @@ import io.idemgate.gateway.exchange.BufferedBodyBudget;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.OwnerIds;
-import io.idemgate.gateway.exchange.Routing;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.logging.AccessLogWriter;
@@ -22,16 +23,12 @@ import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
 import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
-import io.idemgate.gateway.store.CircuitBreakingStore;
 import io.idemgate.gateway.store.IdempotencyStore;
-import io.idemgate.gateway.store.ClaimCoalescingStore;
-import io.idemgate.gateway.store.InstrumentedIdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
-import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
-import io.idemgate.gateway.server.Transport;
 import io.idemgate.gateway.tls.CertificateWatcher;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.tls.TlsFileException;
+import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
@@ -90,8 +87,8 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
-        IdempotencyStore backing = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType());
-        this.store = new ClaimCoalescingStore(new InstrumentedIdempotencyStore(guarded(backing, metrics), metrics));
+        warnSharedScopes(config.routes());
+        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
         if (accessLogWriter != null) {
@@ -163,22 +160,6 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /**
-     * A remote store goes behind a circuit breaker so an outage costs each request microseconds, not a
-     * command timeout. The memory store is in-process: it has no outage, and its one failure ("full")
-     * must not turn into refusing every request.
-     */
-    private static IdempotencyStore guarded(IdempotencyStore store, GatewayMetrics metrics) {
-        if (store instanceof MemoryIdempotencyStore) {
-            return store;
-        }
-        return new CircuitBreakingStore(store, phase -> metrics.storeCircuitState(switch (phase) {
-            case CLOSED -> 0;
-            case OPEN -> 1;
-            case HALF_OPEN -> 2;
-        }));
-    }
-
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
         String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
         return store.ping().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
@@ -209,7 +190,25 @@ public final class Gateway implements AutoCloseable {
     /** What a reload swaps in: a new route table and new upstream pools, built as the constructor builds them. */
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        warnSharedScopes(routes);
         return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+    }
+
+    /**
+     * A route whose clients without scope headers share one scope replays one such client's stored
+     * response (Set-Cookie and all) to another: allowed when an operator says so, never silently.
+     */
+    private static void warnSharedScopes(List<RouteConfig> routes) {
+        for (RouteConfig r : routes) {
+            var idem = r.idempotency();
+            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty()
+                    || idem.scope().whenMissing() != IdempotencyConfig.WhenMissing.SHARED) {
+                continue;
+            }
+            log.atWarn().addKeyValue("route", r.name()).addKeyValue("scope_headers", idem.scopeHeaders())
+                    .log("route '{}' has scope.when-missing = shared: requests without {} share one scope, "
+                            + "and so one another's stored responses", r.name(), idem.scopeHeaders());
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import io.idemgate.gateway.http.RequestHeadRules;
 import io.idemgate.gateway.http.RequestTarget;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.route.Route;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -238,6 +239,9 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         current = null;
         pausedByExchange = false;
         if (!keepAlive || closing || services.drain().draining()) {
+            // Set before the close: the decoder may still hold pipelined bytes and fire them at us before
+            // the channel goes inactive, and a request behind a closing answer must never be served.
+            closing = true;
             ctx.close();
             return;
         }
@@ -264,7 +268,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
         }
         resuming = true;
         try {
-            while (!parked.isEmpty() && (current == null || !(parked.peek() instanceof HttpRequest))) {
+            while (!parked.isEmpty() && (!(parked.peek() instanceof HttpRequest) || current == null && !closing)) {
                 HttpObject next = parked.poll();
                 if (next instanceof HttpContent c) {
                     parkedBytes -= c.content().readableBytes();

@@ -6,6 +6,7 @@ import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.RequestTimer;
 import io.idemgate.gateway.tls.ServerTls;
+import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -22,7 +23,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds each client connection's pipeline from named steps; see {@link PipelineNames} for the order.
+ * Builds each client connection's pipeline from named steps; see {@link PipelineNames.Client} for the order.
  * HTTPS connections choose HTTP/1.1 or HTTP/2 by ALPN after the handshake, cleartext ones with
  * {@code h2c} by their first bytes; either way each request ends in a {@link ClientRequestReceiver}.
  */
@@ -52,13 +53,13 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast(PipelineNames.Client.IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         if (tls != null) {
-            p.addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
-            p.addLast(PipelineNames.TLS_HANDSHAKE, handshakes);
-            p.addLast(PipelineNames.PROTOCOL, new AlpnSwitch(this));
+            p.addLast(PipelineNames.Client.TLS, tls.newHandler(ch.alloc()));
+            p.addLast(PipelineNames.Client.TLS_HANDSHAKE, handshakes);
+            p.addLast(PipelineNames.Client.PROTOCOL, new AlpnSwitch(this));
         } else if (config.h2c()) {
-            p.addLast(PipelineNames.PROTOCOL, new PrefaceSniffer(this));
+            p.addLast(PipelineNames.Client.PROTOCOL, new PrefaceSniffer(this));
         } else {
             addHttp1(p);
         }
@@ -67,9 +68,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** HTTP/1.1: request clocks, codec, receiver. */
     void addHttp1(ChannelPipeline p) {
         RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
-        p.addLast(PipelineNames.REQUEST_TIMER, timer);
-        p.addLast(PipelineNames.CODEC, new HttpServerCodec(decoderConfig));
-        p.addLast(PipelineNames.RECEIVER, new ClientRequestReceiver(services, timer));
+        p.addLast(PipelineNames.Client.REQUEST_TIMER, timer);
+        p.addLast(PipelineNames.Client.CODEC, new HttpServerCodec(decoderConfig));
+        p.addLast(PipelineNames.Client.RECEIVER, new ClientRequestReceiver(services, timer));
     }
 
     /** HTTP/2: frame codec with our limits, one child channel per stream, the connection guard. */
@@ -87,14 +88,14 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .encoderEnforceMaxQueuedControlFrames(h2.maxQueuedControlFrames())
                 .gracefulShutdownTimeoutMillis(config.shutdownGrace().toMillis())
                 .build();
-        p.addLast(PipelineNames.H2_CODEC, codec);
-        p.addLast(PipelineNames.H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+        p.addLast(PipelineNames.Client.H2_CODEC, codec);
+        p.addLast(PipelineNames.Client.H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel stream) {
                 addStream(stream.pipeline());
             }
         }));
-        p.addLast(PipelineNames.H2_GUARD, new Http2ConnectionGuard(codec, services.metrics()));
+        p.addLast(PipelineNames.Client.H2_GUARD, new Http2ConnectionGuard(codec, services.metrics()));
     }
 
     /**
@@ -104,10 +105,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
      * timeout and the stall guard bound the rest.
      */
     private void addStream(ChannelPipeline p) {
-        p.addLast(PipelineNames.IDLE, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
-        p.addLast(PipelineNames.H2_TO_HTTP1, new Http2StreamFrameToHttpObjectCodec(true, true));
-        p.addLast(PipelineNames.H2_REQUEST, Http2RequestCleanup.INSTANCE);
-        p.addLast(PipelineNames.RECEIVER, new ClientRequestReceiver(services, null));
+        p.addLast(PipelineNames.Client.IDLE, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
+        p.addLast(PipelineNames.Http2Stream.CODEC, new Http2StreamFrameToHttpObjectCodec(true, true));
+        p.addLast(PipelineNames.Http2Stream.REQUEST, Http2RequestCleanup.INSTANCE);
+        p.addLast(PipelineNames.Http2Stream.RECEIVER, new ClientRequestReceiver(services, null));
     }
 
     private static int seconds(Http2Config h2) {

@@ -5,6 +5,7 @@ import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.tls.TlsProvider;
+import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -90,9 +91,5 @@ public final class ProxyServer {
             drained = false;
         }
         return drained;
-    }
-
-    public int openConnections() {
-        return connections.size();
     }
 }

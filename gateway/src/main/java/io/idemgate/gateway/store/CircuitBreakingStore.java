@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * Results of calls started under an earlier state are ignored once the state has moved on.
  * {@link #awaitChange} is not guarded: it sends nothing to the store that could time out.
  */
-public final class CircuitBreakingStore implements IdempotencyStore {
+public final class CircuitBreakingStore extends ForwardingIdempotencyStore {
 
     public enum Phase { CLOSED, OPEN, HALF_OPEN }
 
@@ -53,7 +53,6 @@ public final class CircuitBreakingStore implements IdempotencyStore {
     private static final StoreUnavailableException OPEN =
             new StoreUnavailableException("idempotency store circuit open: store recently failed");
 
-    private final IdempotencyStore delegate;
     private final Settings settings;
     private final LongSupplier nanoClock;
     private final Consumer<Phase> onPhaseChange;
@@ -61,7 +60,7 @@ public final class CircuitBreakingStore implements IdempotencyStore {
 
     public CircuitBreakingStore(IdempotencyStore delegate, Settings settings, LongSupplier nanoClock,
                                 Consumer<Phase> onPhaseChange) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.onPhaseChange = Objects.requireNonNull(onPhaseChange, "onPhaseChange");
@@ -80,42 +79,37 @@ public final class CircuitBreakingStore implements IdempotencyStore {
     @Override
     public CompletionStage<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
                                               boolean takeOverUnknown, Duration unknownTtl) {
-        return guard(() -> delegate.claim(id, fingerprint, owner, lease, takeOverUnknown, unknownTtl));
+        return guard(() -> delegate().claim(id, fingerprint, owner, lease, takeOverUnknown, unknownTtl));
     }
 
     @Override
     public CompletionStage<Boolean> renew(String id, String owner, long fence, Duration lease) {
-        return guard(() -> delegate.renew(id, owner, fence, lease));
+        return guard(() -> delegate().renew(id, owner, fence, lease));
     }
 
     @Override
     public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response, Duration ttl) {
-        return guard(() -> delegate.complete(id, owner, fence, response, ttl));
+        return guard(() -> delegate().complete(id, owner, fence, response, ttl));
     }
 
     @Override
     public CompletionStage<Boolean> release(String id, String owner, long fence) {
-        return guard(() -> delegate.release(id, owner, fence));
+        return guard(() -> delegate().release(id, owner, fence));
     }
 
     @Override
     public CompletionStage<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason, Duration ttl) {
-        return guard(() -> delegate.markOutcomeUnknown(id, owner, fence, reason, ttl));
+        return guard(() -> delegate().markOutcomeUnknown(id, owner, fence, reason, ttl));
     }
 
     @Override
     public CompletionStage<Optional<IdempotencyRecord>> get(String id) {
-        return guard(() -> delegate.get(id));
+        return guard(() -> delegate().get(id));
     }
 
     @Override
     public CompletionStage<Boolean> delete(String id) {
-        return guard(() -> delegate.delete(id));
-    }
-
-    @Override
-    public CompletableFuture<Void> awaitChange(String id) {
-        return delegate.awaitChange(id);
+        return guard(() -> delegate().delete(id));
     }
 
     /** Readiness: false at once while open; a ping once the cool-down has passed is itself the probe. */
@@ -132,13 +126,8 @@ public final class CircuitBreakingStore implements IdempotencyStore {
         return CompletableFuture.completedFuture(false);
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
     private CompletionStage<Boolean> pinged(State started) {
-        return call(delegate::ping).handle((pong, err) -> {
+        return call(delegate()::ping).handle((pong, err) -> {
             boolean ok = err == null && Boolean.TRUE.equals(pong);
             settle(started, ok);
             return ok;
@@ -169,7 +158,7 @@ public final class CircuitBreakingStore implements IdempotencyStore {
 
     /** The probe: a ping first, so a store that still hangs costs one ping, not the caller's real command. */
     private <T> CompletionStage<T> probeThen(State probing, Supplier<CompletionStage<T>> operation) {
-        return call(delegate::ping).handle((pong, err) -> err == null && Boolean.TRUE.equals(pong))
+        return call(delegate()::ping).handle((pong, err) -> err == null && Boolean.TRUE.equals(pong))
                 .thenCompose(ok -> {
                     settle(probing, ok);
                     return ok ? call(operation) : CompletableFuture.<T>failedFuture(OPEN);

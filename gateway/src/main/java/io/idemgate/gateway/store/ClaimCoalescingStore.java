@@ -1,11 +1,8 @@
 package io.idemgate.gateway.store;
 
-import io.idemgate.gateway.idempotency.IdempotencyRecord;
-import io.idemgate.gateway.idempotency.StoredResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Threading: any thread; lock-free except for a short synchronized join on one pending claim.
  */
-public final class ClaimCoalescingStore implements IdempotencyStore {
+public final class ClaimCoalescingStore extends ForwardingIdempotencyStore {
 
     private record Key(String id, String fingerprint, boolean takeOverUnknown) {
     }
@@ -36,11 +33,10 @@ public final class ClaimCoalescingStore implements IdempotencyStore {
     private record Joined(CompletableFuture<ClaimResult> answer, String owner, Duration lease, Duration unknownTtl) {
     }
 
-    private final IdempotencyStore delegate;
     private final ConcurrentHashMap<Key, Pending> pending = new ConcurrentHashMap<>();
 
     public ClaimCoalescingStore(IdempotencyStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -71,7 +67,7 @@ public final class ClaimCoalescingStore implements IdempotencyStore {
     private CompletionStage<ClaimResult> send(Key key, Pending mine, String owner, Duration lease, Duration unknownTtl) {
         CompletionStage<ClaimResult> first;
         try {
-            first = delegate.claim(key.id(), key.fingerprint(), owner, lease, key.takeOverUnknown(), unknownTtl);
+            first = delegate().claim(key.id(), key.fingerprint(), owner, lease, key.takeOverUnknown(), unknownTtl);
         } catch (RuntimeException e) {
             first = CompletableFuture.failedFuture(e);
         }
@@ -100,51 +96,6 @@ public final class ClaimCoalescingStore implements IdempotencyStore {
                 }
             }
         });
-    }
-
-    @Override
-    public CompletionStage<Boolean> renew(String id, String owner, long fence, Duration lease) {
-        return delegate.renew(id, owner, fence, lease);
-    }
-
-    @Override
-    public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response, Duration ttl) {
-        return delegate.complete(id, owner, fence, response, ttl);
-    }
-
-    @Override
-    public CompletionStage<Boolean> release(String id, String owner, long fence) {
-        return delegate.release(id, owner, fence);
-    }
-
-    @Override
-    public CompletionStage<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason, Duration ttl) {
-        return delegate.markOutcomeUnknown(id, owner, fence, reason, ttl);
-    }
-
-    @Override
-    public CompletionStage<Optional<IdempotencyRecord>> get(String id) {
-        return delegate.get(id);
-    }
-
-    @Override
-    public CompletionStage<Boolean> delete(String id) {
-        return delegate.delete(id);
-    }
-
-    @Override
-    public CompletableFuture<Void> awaitChange(String id) {
-        return delegate.awaitChange(id);
-    }
-
-    @Override
-    public CompletionStage<Boolean> ping() {
-        return delegate.ping();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 
     /** Claims out at the store now, for tests: the map forgets every settled claim. */

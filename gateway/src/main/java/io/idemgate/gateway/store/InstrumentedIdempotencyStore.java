@@ -5,20 +5,18 @@ import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Times every store call into {@code idemgate_store_operation_seconds{operation,result}} and counts
  * failures in {@code idemgate_store_errors_total{operation}}, whatever the store behind it.
  */
-public final class InstrumentedIdempotencyStore implements IdempotencyStore {
+public final class InstrumentedIdempotencyStore extends ForwardingIdempotencyStore {
 
-    private final IdempotencyStore delegate;
     private final GatewayMetrics metrics;
 
     public InstrumentedIdempotencyStore(IdempotencyStore delegate, GatewayMetrics metrics) {
-        this.delegate = delegate;
+        super(delegate);
         this.metrics = metrics;
     }
 
@@ -26,52 +24,42 @@ public final class InstrumentedIdempotencyStore implements IdempotencyStore {
     public CompletionStage<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
                                               boolean takeOverUnknown, Duration unknownTtl) {
         long t0 = System.nanoTime();
-        return timed("claim", t0, delegate.claim(id, fingerprint, owner, lease, takeOverUnknown, unknownTtl));
+        return timed("claim", t0, delegate().claim(id, fingerprint, owner, lease, takeOverUnknown, unknownTtl));
     }
 
     @Override
     public CompletionStage<Boolean> renew(String id, String owner, long fence, Duration lease) {
-        return timed("renew", System.nanoTime(), delegate.renew(id, owner, fence, lease));
+        return timed("renew", System.nanoTime(), delegate().renew(id, owner, fence, lease));
     }
 
     @Override
     public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response, Duration ttl) {
-        return timed("complete", System.nanoTime(), delegate.complete(id, owner, fence, response, ttl));
+        return timed("complete", System.nanoTime(), delegate().complete(id, owner, fence, response, ttl));
     }
 
     @Override
     public CompletionStage<Boolean> release(String id, String owner, long fence) {
-        return timed("release", System.nanoTime(), delegate.release(id, owner, fence));
+        return timed("release", System.nanoTime(), delegate().release(id, owner, fence));
     }
 
     @Override
     public CompletionStage<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason, Duration ttl) {
-        return timed("mark_unknown", System.nanoTime(), delegate.markOutcomeUnknown(id, owner, fence, reason, ttl));
+        return timed("mark_unknown", System.nanoTime(), delegate().markOutcomeUnknown(id, owner, fence, reason, ttl));
     }
 
     @Override
     public CompletionStage<Optional<IdempotencyRecord>> get(String id) {
-        return timed("get", System.nanoTime(), delegate.get(id));
+        return timed("get", System.nanoTime(), delegate().get(id));
     }
 
     @Override
     public CompletionStage<Boolean> delete(String id) {
-        return timed("delete", System.nanoTime(), delegate.delete(id));
-    }
-
-    @Override
-    public CompletableFuture<Void> awaitChange(String id) {
-        return delegate.awaitChange(id);
+        return timed("delete", System.nanoTime(), delegate().delete(id));
     }
 
     @Override
     public CompletionStage<Boolean> ping() {
-        return timed("ping", System.nanoTime(), delegate.ping());
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return timed("ping", System.nanoTime(), delegate().ping());
     }
 
     private <T> CompletionStage<T> timed(String operation, long t0, CompletionStage<T> stage) {

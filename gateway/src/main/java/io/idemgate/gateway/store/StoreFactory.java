@@ -1,31 +1,68 @@
 package io.idemgate.gateway.store;
 
 import io.idemgate.gateway.config.StoreConfig;
+import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
 import io.idemgate.gateway.store.redis.RedisIdempotencyStore;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 
-/** Builds the configured store. */
+/**
+ * Builds the configured store, and the one place that stacks the gateway's layers on it. A new store type
+ * is a case here (and its package); the layers come with it.
+ *
+ * <pre>
+ * ClaimCoalescingStore          duplicates of one key overlapping on this instance share one claim
+ *   InstrumentedIdempotencyStore  idemgate_store_operation_seconds, idemgate_store_errors_total
+ *     CircuitBreakingStore        remote stores only: fail fast while the store keeps failing
+ *       the configured store      memory or Redis
+ * </pre>
+ *
+ * The breaker sits under the instrumentation, so calls it refuses count as failed store calls.
+ */
 public final class StoreFactory {
 
     private StoreFactory() {
     }
 
-    /** A store whose Redis connections run on Lettuce's own threads (tools, tests). */
+    /** The configured store alone, its Redis connections on Lettuce's own threads (tools, tests). */
     public static IdempotencyStore create(StoreConfig config) {
-        return create(config, null, null);
+        return base(config, null, null);
     }
 
     /**
+     * The gateway's store: the configured store with every layer on top.
+     *
      * @param loops the gateway's event loops: a Redis store gives each its own connection
      * @param channelType the socket channel type of {@code loops}' transport
      */
-    public static IdempotencyStore create(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType) {
+    public static IdempotencyStore create(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType,
+                                          GatewayMetrics metrics) {
+        IdempotencyStore store = base(config, loops, channelType);
+        if (config.type() != StoreConfig.Type.MEMORY) {
+            store = breaker(store, metrics);
+        }
+        return new ClaimCoalescingStore(new InstrumentedIdempotencyStore(store, metrics));
+    }
+
+    private static IdempotencyStore base(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType) {
         return switch (config.type()) {
             case MEMORY -> new MemoryIdempotencyStore(config.memory().maxEntries());
             case REDIS -> redis(config.redis(), loops, channelType);
         };
+    }
+
+    /**
+     * A remote store goes behind a circuit breaker so an outage costs each request microseconds, not a
+     * command timeout. The memory store is in-process: it has no outage, and its one failure ("full")
+     * must not turn into refusing every request.
+     */
+    private static IdempotencyStore breaker(IdempotencyStore store, GatewayMetrics metrics) {
+        return new CircuitBreakingStore(store, phase -> metrics.storeCircuitState(switch (phase) {
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+        }));
     }
 
     private static IdempotencyStore redis(StoreConfig.Redis redis, EventLoopGroup loops,

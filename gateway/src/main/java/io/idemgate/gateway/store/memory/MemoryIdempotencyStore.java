@@ -7,6 +7,7 @@ import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.store.Waiters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,7 +221,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     }
 
     int waitedIds() {
-        return waiters.ids();
+        return waiters.idCount();
     }
 
     boolean sweeperRunning() {

@@ -8,6 +8,7 @@ import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.store.Waiters;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.netty.channel.Channel;
