@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Builds Idemgate if needed, then runs the demo upstream (:8081) and the gateway (:8080, admin :9090)
+# Builds Idemgate if a jar is missing or older than the sources (REBUILD=1 forces it), then runs the demo upstream (:8081) and the gateway (:8080, admin :9090)
 # in the foreground. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f gateway/target/idemgate.jar ] || [ ! -f loadtest/target/idemgate-loadtest.jar ] || [ "${REBUILD:-0}" = 1 ]; then
-  echo "building (mvn -B -q package -DskipTests)..."
-  mvn -B -q package -DskipTests
-fi
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() {
@@ -25,7 +23,7 @@ for _ in $(seq 1 100); do
   if curl -fsS -o /dev/null http://127.0.0.1:9090/healthz 2>/dev/null; then
     echo
     echo "Idemgate is up: proxy http://127.0.0.1:8080 -> demo upstream http://127.0.0.1:8081"
-    echo "  try: curl -i -X POST http://127.0.0.1:8080/v1/orders -H 'Idempotency-Key: order-1' -d '{\"sku\":\"tea\"}'"
+    echo "  try: curl -i -X POST http://127.0.0.1:8080/v1/orders -H 'Idempotency-Key: order-1' -H 'Authorization: Bearer demo-client' -d '{\"sku\":\"tea\"}'"
     echo "  metrics: curl http://127.0.0.1:9090/metrics"
     break
   fi

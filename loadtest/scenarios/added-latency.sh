@@ -19,7 +19,8 @@ REDIS_PORT=${REDIS_PORT:-16479}
 STORE=${STORE:-memory}
 OUT=${OUT:-results/added-latency-$STORE-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -37,6 +38,7 @@ idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1 }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
+  defaults.idempotency.scope.when-missing = shared   # the load generators send no scope header: one client
   $STORE_CONF
   routes = [
     { name = pt, match.path = "/pt/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off }

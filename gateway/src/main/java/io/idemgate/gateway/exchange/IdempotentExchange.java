@@ -8,10 +8,10 @@ import io.idemgate.gateway.idempotency.Decisions;
 import io.idemgate.gateway.idempotency.IdempotencyKeys;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.KeyResult;
-import io.idemgate.gateway.idempotency.RecordKey;
-import io.idemgate.gateway.idempotency.ScopeHasher;
-import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.idempotency.Outcome;
+import io.idemgate.gateway.idempotency.RecordKey;
+import io.idemgate.gateway.idempotency.StoredResponse;
+import io.idemgate.gateway.identity.ScopeResult;
 import io.idemgate.gateway.metrics.OutcomeLabel;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.RouteMetrics;
@@ -35,13 +35,13 @@ import io.netty.handler.codec.http.LastHttpContent;
  * (hand over to a {@link ProxyExchange} with an {@link IdempotentExecution} tap), replay, wait for the
  * first attempt (parked on a store future, never a thread), or refuse (400, 409, 413, 422, 503).
  *
- * <p>States: {@code AGGREGATING} → {@code CLAIMING} → ({@code WAITING} → {@code CLAIMING})* → handed
+ * <p>States: {@code AGGREGATING} → ({@code SCOPING}, parked on token verification) → {@code CLAIMING} → ({@code WAITING} → {@code CLAIMING})* → handed
  * over or {@code DONE}. Store answers arrive on store threads and hop back to the event loop before
  * touching anything. Owns the aggregated body until it hands it over or releases it.
  */
 final class IdempotentExchange implements Exchange {
 
-    enum State { AGGREGATING, CLAIMING, WAITING, DONE }
+    enum State { AGGREGATING, SCOPING, CLAIMING, WAITING, DONE }
 
     private final RequestContext rc;
     private final ChannelHandlerContext ctx;
@@ -60,9 +60,11 @@ final class IdempotentExchange implements Exchange {
     private BufferedBodyBudget.Reservation reservation;
     private boolean requestComplete;
     private KeyResult headerKey;
+    private ScopeResult scope;
     private RecordKey recordKey;
     private String id;
     private String fingerprint;
+    private String key; // null in fingerprint mode
     private String owner;
     private long overheadNanos;
     private InFlightWait wait;
@@ -89,6 +91,13 @@ final class IdempotentExchange implements Exchange {
             if (!acceptKey(headerKey)) {
                 return;
             }
+        }
+        // Resolved now, so token verification (off the loop) runs while the body arrives; refused now
+        // unless the key is still to be read from the body (no key there may mean pass-through).
+        scope = policy.scope().resolve(name -> request.headers().getAll(name));
+        boolean keyKnown = headerKey != null || config.mode() == Mode.FINGERPRINT;
+        if (keyKnown && !acceptScope(scope)) {
+            return;
         }
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > config.maxRequestBody()) {
@@ -131,6 +140,28 @@ final class IdempotentExchange implements Exchange {
             return false;
         }
         return true;
+    }
+
+    /** @return true to go on (scope known or pending); false if the exchange was answered or passed through */
+    private boolean acceptScope(ScopeResult result) {
+        if (result instanceof ScopeResult.Resolved || result instanceof ScopeResult.Pending) {
+            return true;
+        }
+        if (shadow()) {
+            passThroughAggregated(null); // shadow enforces nothing, and records nothing it cannot scope
+            return false;
+        }
+        if (result instanceof ScopeResult.Required required) {
+            refuse(IdempotencyAnswers.scopeRequired(ctx.alloc(), required.headers()), Outcome.SCOPE_REQUIRED, false);
+        } else if (result instanceof ScopeResult.InvalidToken invalid) {
+            logDecision(Outcome.INVALID_TOKEN, 0, invalid.reason());
+            answer(IdempotencyAnswers.invalidToken(ctx.alloc()), Outcome.INVALID_TOKEN, false);
+        } else {
+            // Counted with the refused tokens (the outcome labels are the SPEC's); the log line says why.
+            logDecision(Outcome.INVALID_TOKEN, 0, ((ScopeResult.Unavailable) result).reason());
+            answer(IdempotencyAnswers.tokenVerificationUnavailable(ctx.alloc()), Outcome.INVALID_TOKEN, false);
+        }
+        return false;
     }
 
     // ---- client → gateway
@@ -220,11 +251,31 @@ final class IdempotentExchange implements Exchange {
         fingerprint = policy.fingerprinter().fingerprint(line.methodName(), line.uri(),
                 name -> request.headers().getAll(name), bytes,
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        String scope = ScopeHasher.hash(config.scopeHeaders(), name -> request.headers().getAll(name));
-        recordKey = RecordKey.of(route.name(), scope, key, fingerprint, services.keyHasher());
+        overheadNanos += System.nanoTime() - t0;
+        this.key = key;
+        onScope(scope);
+    }
+
+    /** Claims once the scope is known; a pending verification parks the exchange on its future, never the loop. */
+    private void onScope(ScopeResult result) {
+        scope = result;
+        if (result instanceof ScopeResult.Pending pending) {
+            state = State.SCOPING;
+            long t0 = System.nanoTime();
+            pending.future().thenAccept(r -> ctx.executor().execute(() -> {
+                if (state == State.SCOPING) {
+                    overheadNanos += System.nanoTime() - t0;
+                    onScope(r);
+                }
+            }));
+            return;
+        }
+        if (!acceptScope(result)) {
+            return;
+        }
+        recordKey = RecordKey.of(route.name(), ((ScopeResult.Resolved) result).hash(), key, fingerprint, services.keyHasher());
         id = recordKey.storageId();
         owner = services.owners().next();
-        overheadNanos += System.nanoTime() - t0;
         claim();
     }
 

@@ -5,6 +5,8 @@ import io.idemgate.gateway.idempotency.ConcurrencyPolicy;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
+import io.idemgate.gateway.identity.HeaderScope;
+import io.idemgate.gateway.identity.ScopeResolver;
 
 /**
  * A route's idempotency policy compiled once from its config into the domain's terms, so the request
@@ -15,6 +17,7 @@ public final class RouteIdempotency {
     private final KeyPolicy keyPolicy;
     private final Fingerprinter fingerprinter;
     private final ConcurrencyPolicy concurrency;
+    private final ScopeResolver scope;
 
     RouteIdempotency(IdempotencyConfig c) {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
@@ -22,6 +25,11 @@ public final class RouteIdempotency {
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
                 c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
         this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT);
+        this.scope = new HeaderScope(c.scope());
+    }
+
+    public ScopeResolver scope() {
+        return scope;
     }
 
     public KeyPolicy keyPolicy() {
