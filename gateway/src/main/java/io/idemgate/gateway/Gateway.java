@@ -16,6 +16,7 @@ import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
+import io.idemgate.gateway.identity.ScopeResolvers;
 import io.idemgate.gateway.logging.AccessLogWriter;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.reload.ReloadTrigger;
@@ -55,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
+    private final ScopeResolvers scopes;
     private final IdempotencyStore store;
     private int proxyPort;
     private int adminPort;
@@ -73,7 +75,8 @@ public final class Gateway implements AutoCloseable {
         this.reloader = configFile == null ? null
                 : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
-        routing.set(new Routing(new RouteTable(config.routes()),
+        this.scopes = new ScopeResolvers(metrics::jwksFetched);
+        routing.set(new Routing(new RouteTable(config.routes(), scopes),
                 new UpstreamClient(config.routes(), transport, loops)));
         warnSharedScopes(config.routes());
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
@@ -163,7 +166,7 @@ public final class Gateway implements AutoCloseable {
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         warnSharedScopes(routes);
-        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+        return new Routing(new RouteTable(routes, scopes), new UpstreamClient(routes, transport, loops));
     }
 
     /**
@@ -173,7 +176,7 @@ public final class Gateway implements AutoCloseable {
     private static void warnSharedScopes(List<RouteConfig> routes) {
         for (RouteConfig r : routes) {
             var idem = r.idempotency();
-            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty()
+            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty() || idem.scope().jwt().isPresent()
                     || idem.scope().whenMissing() != IdempotencyConfig.WhenMissing.SHARED) {
                 continue;
             }
@@ -199,6 +202,7 @@ public final class Gateway implements AutoCloseable {
             reloader.close(); // before the loops stop: no reload swaps pools in behind us, replaced pools close now
         }
         routing.get().upstreams().close();
+        scopes.close();
         store.close();
         admin.stop();
         Future<?> a = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);

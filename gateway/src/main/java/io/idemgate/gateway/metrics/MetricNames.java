@@ -25,6 +25,8 @@ public final class MetricNames {
     public static final String STORE_CIRCUIT_STATE = "idemgate_store_circuit_state";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
+    /** Not in SPEC §5: JWKS fetches of {@code scope.jwt} routes, by route and result. */
+    public static final String JWKS_FETCHES = "idemgate_jwks_fetches_total";
 
     public static final String LABEL_ROUTE = "route";
     public static final String LABEL_OUTCOME = "outcome";
