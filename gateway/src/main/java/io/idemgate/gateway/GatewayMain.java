@@ -7,10 +7,14 @@ import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.logging.ConsoleLogFormat;
 import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
+import io.idemgate.gateway.store.StoreStartException;
+import io.idemgate.gateway.tls.TlsCheck;
+import io.idemgate.gateway.transport.CannotListenException;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -87,6 +91,12 @@ public final class GatewayMain {
         if (healthCheck) {
             return HealthCheck.probe(HealthCheck.urlFor(config.admin()), HealthCheck.TIMEOUT, err);
         }
+        List<String> tlsProblems = TlsCheck.problems(config);
+        if (!tlsProblems.isEmpty()) {
+            err.println("invalid configuration: certificate files of " + config.origin() + ":\n  "
+                    + String.join("\n  ", tlsProblems));
+            return 1;
+        }
         if (checkOnly) {
             out.println(RoutesJson.render(config.routes()));
             out.println("configuration OK: " + config.routes().size() + " route(s) from " + config.origin());
@@ -99,7 +109,13 @@ public final class GatewayMain {
             // operators can with -Dio.netty.leakDetection.level=simple.
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        Gateway gateway = Gateway.start(config, configPath);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config, configPath);
+        } catch (CannotListenException | StoreStartException e) {
+            err.println("idemgate: " + e.getMessage()); // one line: what, where, and the setting to change
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());

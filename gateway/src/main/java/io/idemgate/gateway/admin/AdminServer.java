@@ -1,6 +1,8 @@
 package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.AdminConfig;
+import io.idemgate.gateway.tls.ServerTls;
+import io.idemgate.gateway.transport.CannotListenException;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -34,8 +36,16 @@ public final class AdminServer {
     private final BearerTokenCheck tokenCheck;
     private final ChannelGroup connections = new DefaultChannelGroup("idemgate-admin", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
+    private final ServerTls tls; // null: cleartext
 
     public AdminServer(AdminConfig config, Transport transport, EventLoopGroup group, AdminEndpoints endpoints) {
+        this(config, transport, group, endpoints, null);
+    }
+
+    /** @param tls the admin listener's certificate ({@code admin.tls}), or null for cleartext */
+    public AdminServer(AdminConfig config, Transport transport, EventLoopGroup group, AdminEndpoints endpoints,
+                       ServerTls tls) {
+        this.tls = tls;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -63,6 +73,9 @@ public final class AdminServer {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        if (tls != null) {
+                            p.addLast(PipelineNames.Admin.TLS, tls.newHandler(ch.alloc()));
+                        }
                         addCodec(p);
                         addTimeouts(p);
                         addAggregator(p);
@@ -71,8 +84,8 @@ public final class AdminServer {
                 });
         ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
-            throw new IllegalStateException("cannot bind the admin listener to " + config.host() + ":" + config.port()
-                    + ": " + bind.cause().getMessage(), bind.cause());
+            throw new CannotListenException("admin", config.host(), config.port(), "idemgate.admin", "IDEMGATE_ADMIN_",
+                    bind.cause());
         }
         serverChannel = bind.channel();
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();

@@ -3,9 +3,13 @@ package io.idemgate.gateway.server;
 import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
+import io.idemgate.gateway.tls.ServerTls;
+import io.idemgate.gateway.tls.TlsProvider;
+import io.idemgate.gateway.transport.CannotListenException;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -29,10 +33,14 @@ public final class ProxyServer {
     private final ExchangeServices services;
     private final Transport transport;
     private final EventLoopGroup group;
+    private final ServerTls tls; // null: cleartext
     private final ChannelGroup connections = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
-    public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group) {
+    /** @param tls the listener's certificate, or null to serve cleartext */
+    public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group,
+                       ServerTls tls) {
+        this.tls = tls;
         this.config = config;
         this.services = services;
         this.transport = transport;
@@ -47,11 +55,18 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ProxyChannelInitializer(config, services, connections));
-        listener = b.bind(config.host(), config.port()).sync().channel();
+                .childHandler(new ProxyChannelInitializer(config, services, connections, tls));
+        ChannelFuture bind = b.bind(config.host(), config.port()).await();
+        if (!bind.isSuccess()) {
+            throw new CannotListenException("proxy", config.host(), config.port(), "idemgate.server", "IDEMGATE_",
+                    bind.cause());
+        }
+        listener = bind.channel();
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        log.atInfo().addKeyValue("port", port).addKeyValue("transport", transport.name())
-                .log("proxy listening on {}:{}", config.host(), port);
+        String protocols = tls != null ? "https (h2, http/1.1; TLS " + TlsProvider.describe() + ")"
+                : config.h2c() ? "http (http/1.1, h2c)" : "http (http/1.1)";
+        log.atInfo().addKeyValue("port", port).addKeyValue("transport", transport.name()).addKeyValue("protocols", protocols)
+                .log("proxy listening on {}:{}, {}", config.host(), port, protocols);
         return port;
     }
 
