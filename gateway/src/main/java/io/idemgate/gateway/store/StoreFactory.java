@@ -77,14 +77,14 @@ public final class StoreFactory {
                                           EventLoopGroup loops,
                                           Class<? extends Channel> channelType) {
         try {
-            return connect(redis, settings, loops, channelType);
+            return connect(redis, settings, health, loops, channelType);
         } catch (RuntimeException e) { // Lettuce's RedisConnectionException and friends: a stack trace says less
             throw new StoreStartException(redis.uris(), e);
         }
     }
 
-    private static IdempotencyStore connect(StoreConfig.Redis redis, RedisStoreSettings settings, EventLoopGroup loops,
-                                            Class<? extends Channel> channelType) {
+    private static IdempotencyStore connect(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
+                                            EventLoopGroup loops, Class<? extends Channel> channelType) {
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }
