@@ -132,7 +132,8 @@ public final class Gateway implements AutoCloseable {
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
         String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
-        return store.ping().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
+        // Ready only when every event loop reaches the store: what one request sees, every request sees.
+        return store.ready().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
                 ? Readiness.ready(name) : Readiness.notReady(name + " not answering"));
     }
 

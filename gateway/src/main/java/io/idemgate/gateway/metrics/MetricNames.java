@@ -23,6 +23,8 @@ public final class MetricNames {
     public static final String CONFIG_RELOADS = "idemgate_config_reloads_total";
     /** Not in SPEC §5: the store circuit breaker's state, 0 closed, 1 open, 2 half-open (probing). */
     public static final String STORE_CIRCUIT_STATE = "idemgate_store_circuit_state";
+    public static final String STORE_LINKS = "idemgate_store_links";
+    public static final String STORE_LINK_BORROWED = "idemgate_store_link_borrowed_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
 
@@ -32,6 +34,7 @@ public final class MetricNames {
     public static final String LABEL_RESULT = "result";
     public static final String LABEL_STATUS_CLASS = "status_class";
     public static final String LABEL_REASON = "reason";
+    public static final String LABEL_STATE = "state";
 
     private MetricNames() {
     }
