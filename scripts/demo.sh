@@ -25,7 +25,7 @@ for _ in $(seq 1 100); do
   if curl -fsS -o /dev/null http://127.0.0.1:9090/healthz 2>/dev/null; then
     echo
     echo "Idemgate is up: proxy http://127.0.0.1:8080 -> demo upstream http://127.0.0.1:8081"
-    echo "  try: curl -i -X POST http://127.0.0.1:8080/v1/orders -H 'Idempotency-Key: order-1' -d '{\"sku\":\"tea\"}'"
+    echo "  try: curl -i -X POST http://127.0.0.1:8080/v1/orders -H 'Idempotency-Key: order-1' -H 'Authorization: Bearer demo-client' -d '{\"sku\":\"tea\"}'"
     echo "  metrics: curl http://127.0.0.1:9090/metrics"
     break
   fi

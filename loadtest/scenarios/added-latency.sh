@@ -37,6 +37,7 @@ idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1 }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
+  defaults.idempotency.scope.when-missing = shared   # the load generators send no scope header: one client
   $STORE_CONF
   routes = [
     { name = pt, match.path = "/pt/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off }

@@ -48,6 +48,7 @@ idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1, idle-timeout = $((LATENCY_S + 120))s }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
+  defaults.idempotency.scope.when-missing = shared   # the load generators send no scope header: one client
   $STORE_CONF
   routes = [
     { name = slow, match.path = "/v1/**", upstream { urls = ["http://127.0.0.1:$SLOW_PORT"], response-timeout = $((LATENCY_S + 60))s },

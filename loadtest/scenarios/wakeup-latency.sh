@@ -43,6 +43,7 @@ idemgate {
   server { host = "127.0.0.1", port = $port }
   admin { host = "127.0.0.1", port = $admin }
   logging.access-log = false
+  defaults.idempotency.scope.when-missing = shared   # the load generators send no scope header: one client
   store { type = redis, redis.uri = "redis://127.0.0.1:$REDIS_PORT" }
   routes = [
     { name = orders, match.path = "/v1/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"] }

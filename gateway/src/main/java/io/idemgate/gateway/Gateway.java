@@ -5,6 +5,7 @@ import io.idemgate.gateway.admin.AdminServer;
 import io.idemgate.gateway.admin.Readiness;
 import io.idemgate.gateway.admin.RecordsEndpoint;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.LoggingConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.exchange.AccessLog;
@@ -12,7 +13,7 @@ import io.idemgate.gateway.exchange.BufferedBodyBudget;
 import io.idemgate.gateway.exchange.DrainSignal;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.OwnerIds;
-import io.idemgate.gateway.exchange.Routing;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.logging.AccessLogWriter;
@@ -23,7 +24,7 @@ import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
-import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
@@ -74,6 +75,7 @@ public final class Gateway implements AutoCloseable {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
+        warnSharedScopes(config.routes());
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
@@ -161,7 +163,25 @@ public final class Gateway implements AutoCloseable {
     /** What a reload swaps in: a new route table and new upstream pools, built as the constructor builds them. */
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        warnSharedScopes(routes);
         return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+    }
+
+    /**
+     * A route whose clients without scope headers share one scope replays one such client's stored
+     * response (Set-Cookie and all) to another: allowed when an operator says so, never silently.
+     */
+    private static void warnSharedScopes(List<RouteConfig> routes) {
+        for (RouteConfig r : routes) {
+            var idem = r.idempotency();
+            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty()
+                    || idem.scope().whenMissing() != IdempotencyConfig.WhenMissing.SHARED) {
+                continue;
+            }
+            log.atWarn().addKeyValue("route", r.name()).addKeyValue("scope_headers", idem.scopeHeaders())
+                    .log("route '{}' has scope.when-missing = shared: requests without {} share one scope, "
+                            + "and so one another's stored responses", r.name(), idem.scopeHeaders());
+        }
     }
 
     /**

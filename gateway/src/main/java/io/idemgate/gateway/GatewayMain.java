@@ -4,13 +4,13 @@ import io.idemgate.gateway.admin.RoutesJson;
 import io.idemgate.gateway.config.ConfigLoadException;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.logging.ConsoleLogFormat;
 import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -92,13 +92,13 @@ public final class GatewayMain {
             out.println("configuration OK: " + config.routes().size() + " route(s) from " + config.origin());
             return 0;
         }
+        // First: any class with a static logger (Netty's included) starts logback, which reads the layout once.
+        ConsoleLogFormat.apply(config.logging().format());
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             // Netty's default samples buffers with stack traces on the hot path; tests turn it to PARANOID,
             // operators can with -Dio.netty.leakDetection.level=simple.
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        // Read by logback.xml; must be set before the first logger is created.
-        System.setProperty("idemgate.log.format", config.logging().format().name().toLowerCase(Locale.ROOT));
         Gateway gateway = Gateway.start(config, configPath);
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());

@@ -1,7 +1,8 @@
 package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.AdminConfig;
-import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.transport.PipelineNames;
+import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -78,19 +79,19 @@ public final class AdminServer {
     }
 
     private void addCodec(ChannelPipeline p) {
-        p.addLast(AdminPipelineNames.CODEC, new HttpServerCodec());
+        p.addLast(PipelineNames.Admin.CODEC, new HttpServerCodec());
     }
 
     private void addTimeouts(ChannelPipeline p) {
-        p.addLast(AdminPipelineNames.IDLE, new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        p.addLast(PipelineNames.Admin.IDLE, new IdleStateHandler(0, 0, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
     private void addAggregator(ChannelPipeline p) {
-        p.addLast(AdminPipelineNames.AGGREGATOR, new AdminRequestAggregator(MAX_REQUEST_BODY));
+        p.addLast(PipelineNames.Admin.AGGREGATOR, new AdminRequestAggregator(MAX_REQUEST_BODY));
     }
 
     private void addDispatcher(ChannelPipeline p) {
-        p.addLast(AdminPipelineNames.HANDLER, new AdminRequestHandler(endpoints, tokenCheck));
+        p.addLast(PipelineNames.Admin.HANDLER, new AdminRequestHandler(endpoints, tokenCheck));
     }
 
     /** Stops listening and closes every admin connection; waits for both. Safe to call more than once. */

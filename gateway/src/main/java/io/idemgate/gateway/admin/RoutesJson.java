@@ -86,6 +86,7 @@ public final class RoutesJson {
         g.writeEndObject();
         g.writeObjectFieldStart("scope");
         writeStrings(g, "headers", p.scopeHeaders());
+        g.writeStringField("when-missing", keyword(p.scope().whenMissing()));
         g.writeEndObject();
         IdempotencyConfig.Fingerprint fp = p.fingerprint();
         g.writeObjectFieldStart("fingerprint");

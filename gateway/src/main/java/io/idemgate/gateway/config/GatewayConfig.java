@@ -22,15 +22,4 @@ public record GatewayConfig(
         routes = List.copyOf(routes);
         Objects.requireNonNull(origin, "origin");
     }
-
-    /** Without a reload section: the defaults of reference.conf (kept so code written before it still compiles). */
-    public GatewayConfig(ServerConfig server, AdminConfig admin, StoreConfig store, LoggingConfig logging,
-                         List<RouteConfig> routes, String origin) {
-        this(server, admin, store, logging, ReloadConfig.DEFAULTS, routes, origin);
-    }
-
-    /** The same settings with other route rules: what a reload keeps of the running config. */
-    public GatewayConfig withRoutes(List<RouteConfig> newRoutes, String newOrigin) {
-        return new GatewayConfig(server, admin, store, logging, reload, newRoutes, newOrigin);
-    }
 }

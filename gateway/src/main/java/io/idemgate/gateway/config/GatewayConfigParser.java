@@ -38,7 +38,8 @@ final class GatewayConfigParser {
         var routes = new RouteConfigParser(root, reference.getConfig(ROOT + ".defaults")).parse();
 
         problems.throwIfAny(origin);
-        return new GatewayConfig(server, admin, store, logging, reload, routes, origin);
+        // A released key's fence outlives it as long as any route keeps a record (SPEC §1, fences).
+        return new GatewayConfig(server, admin, store.withFenceRetentionFor(routes), logging, reload, routes, origin);
     }
 
     private static ServerConfig server(ConfigReader r) {

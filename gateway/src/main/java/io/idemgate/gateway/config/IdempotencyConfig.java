@@ -9,7 +9,7 @@ public record IdempotencyConfig(
         Mode mode,
         Set<String> methods,
         Key key,
-        List<String> scopeHeaders,
+        Scope scope,
         Fingerprint fingerprint,
         Duration ttl,
         Duration lease,
@@ -31,6 +31,27 @@ public record IdempotencyConfig(
 
     public enum OnStoreFailure { FAIL_CLOSED, FAIL_OPEN }
 
+    /** What a deduplicated request carrying none of the scope headers gets (SPEC §1, Scope). */
+    public enum WhenMissing { REJECT, SHARED }
+
+    /**
+     * Whose record a key belongs to.
+     *
+     * @param headers request headers whose values (hashed) make the scope; empty = one scope for the route
+     * @param whenMissing what a request with none of {@code headers} gets
+     */
+    public record Scope(List<String> headers, WhenMissing whenMissing) {
+
+        public Scope {
+            headers = List.copyOf(headers);
+        }
+
+        /** Whether requests without any scope header all share one scope (and so one another's records). */
+        public boolean anonymousShared() {
+            return headers.isEmpty() || whenMissing == WhenMissing.SHARED;
+        }
+    }
+
     /** @param jsonPointer when non-empty the key is read from the JSON body at this pointer instead of the header */
     public record Key(String header, String jsonPointer, boolean required, int maxLength, boolean strict) {
     }
@@ -46,7 +67,10 @@ public record IdempotencyConfig(
 
     public IdempotencyConfig {
         methods = Set.copyOf(methods);
-        scopeHeaders = List.copyOf(scopeHeaders);
+    }
+
+    public List<String> scopeHeaders() {
+        return scope.headers();
     }
 
     /** Whether requests with this (upper-case) method go through the idempotency engine. */

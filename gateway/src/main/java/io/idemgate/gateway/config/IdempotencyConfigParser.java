@@ -18,7 +18,8 @@ final class IdempotencyConfigParser {
         var mode = r.enumValue("mode", IdempotencyConfig.Mode.class);
         var methods = ConfigReader.upperCase(r.strings("methods", IdempotencyConfigParser::checkMethod));
         var key = key(r);
-        var scopeHeaders = r.strings("scope.headers", IdempotencyConfigParser::checkHeaderName);
+        var scope = new IdempotencyConfig.Scope(r.strings("scope.headers", IdempotencyConfigParser::checkHeaderName),
+                r.enumValue("scope.when-missing", IdempotencyConfig.WhenMissing.class));
         var fingerprint = new IdempotencyConfig.Fingerprint(
                 r.strings("fingerprint.headers", IdempotencyConfigParser::checkHeaderName),
                 r.bool("fingerprint.json"),
@@ -40,7 +41,7 @@ final class IdempotencyConfigParser {
             r.problem("fence-header", "must be empty or a valid header name");
         }
         var onStoreFailure = r.enumValue("on-store-failure", IdempotencyConfig.OnStoreFailure.class);
-        return new IdempotencyConfig(mode, methods, key, scopeHeaders, fingerprint, ttl, lease, concurrent,
+        return new IdempotencyConfig(mode, methods, key, scope, fingerprint, ttl, lease, concurrent,
                 waitTimeout, storeStatus, releaseStatus, maxRequestBody, maxResponseBody, outcomeUnknown,
                 fenceHeader, onStoreFailure);
     }

@@ -6,6 +6,7 @@ import io.idemgate.gateway.http.RequestHeadRules;
 import io.idemgate.gateway.http.RequestTarget;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.route.Route;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,7 +1,8 @@
 package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.idempotency.RecordKey;
-import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.idempotency.Outcome;
+import io.idemgate.gateway.metrics.OutcomeLabel;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ final class DecisionLog {
         }
         var event = (routine ? LOG.atDebug() : LOG.atInfo()).addKeyValue("route", route)
                 .addKeyValue("key_hash", key != null ? key.keyHash() : "-")
-                .addKeyValue("outcome", outcome.label());
+                .addKeyValue("outcome", OutcomeLabel.of(outcome));
         if (fence > 0) {
             event = event.addKeyValue("fence", fence);
         }

@@ -20,7 +20,4 @@ interface Exchange {
      * 408 (or, once a response has begun, by closing), and the connection closes after it.
      */
     void onRequestBodyTimeout();
-
-    /** Whether the client has sent the whole request (its last content arrived). */
-    boolean requestComplete();
 }

@@ -4,6 +4,7 @@ import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.metrics.GatewayMetrics;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.store.IdempotencyStore;
 import java.util.function.Supplier;
 

@@ -5,6 +5,7 @@ import io.idemgate.gateway.http.ProblemResponses;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.List;
 
 /** The problem responses of the idempotency engine, with their wording and {@code Retry-After} rules. */
 final class IdempotencyAnswers {
@@ -18,6 +19,29 @@ final class IdempotencyAnswers {
 
     static FullHttpResponse invalidKey(ByteBufAllocator alloc, String header, String reason) {
         return ProblemResponses.build(alloc, Problem.INVALID_KEY, "The " + header + " is invalid: " + reason + ".");
+    }
+
+    /** Names the headers, never their values: the request had none of them anyway. */
+    static FullHttpResponse scopeRequired(ByteBufAllocator alloc, List<String> headers) {
+        return ProblemResponses.build(alloc, Problem.SCOPE_REQUIRED, "This route deduplicates per client and needs one of "
+                + String.join(", ", headers) + " to tell clients apart; without it this request would share "
+                + "stored responses with every other client that sends none.");
+    }
+
+    /**
+     * RFC 6750 §3.1: the scheme and error code only. Nothing about what was wrong with the token: the
+     * gateway is not the authorisation server, and a forger learns nothing from the answer.
+     */
+    static FullHttpResponse invalidToken(ByteBufAllocator alloc) {
+        FullHttpResponse response = ProblemResponses.build(alloc, Problem.INVALID_TOKEN,
+                "This route scopes idempotency keys by a verified bearer token; the token is missing, invalid or expired.");
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+        return response;
+    }
+
+    static FullHttpResponse tokenVerificationUnavailable(ByteBufAllocator alloc) {
+        return withRetryAfter(ProblemResponses.build(alloc, Problem.TOKEN_VERIFICATION_UNAVAILABLE,
+                "The keys to verify the bearer token with cannot be fetched right now; retry later."), 5);
     }
 
     static FullHttpResponse keyReused(ByteBufAllocator alloc) {

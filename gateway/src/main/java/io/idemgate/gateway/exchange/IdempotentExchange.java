@@ -8,10 +8,11 @@ import io.idemgate.gateway.idempotency.Decisions;
 import io.idemgate.gateway.idempotency.IdempotencyKeys;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
 import io.idemgate.gateway.idempotency.KeyResult;
+import io.idemgate.gateway.idempotency.Outcome;
 import io.idemgate.gateway.idempotency.RecordKey;
-import io.idemgate.gateway.idempotency.ScopeHasher;
 import io.idemgate.gateway.idempotency.StoredResponse;
-import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.identity.ScopeResult;
+import io.idemgate.gateway.metrics.OutcomeLabel;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
@@ -35,13 +36,13 @@ import io.netty.handler.codec.http.LastHttpContent;
  * (hand over to a {@link ProxyExchange} with an {@link IdempotentExecution} tap), replay, wait for the
  * first attempt (parked on a store future, never a thread), or refuse (400, 409, 413, 422, 503).
  *
- * <p>States: {@code AGGREGATING} → {@code CLAIMING} → ({@code WAITING} → {@code CLAIMING})* → handed
+ * <p>States: {@code AGGREGATING} → ({@code SCOPING}, parked on token verification) → {@code CLAIMING} → ({@code WAITING} → {@code CLAIMING})* → handed
  * over or {@code DONE}. Store answers arrive on store threads and hop back to the event loop before
  * touching anything. Owns the aggregated body until it hands it over or releases it.
  */
 final class IdempotentExchange implements Exchange {
 
-    enum State { AGGREGATING, CLAIMING, WAITING, DONE }
+    enum State { AGGREGATING, SCOPING, CLAIMING, WAITING, DONE }
 
     private final ChannelHandlerContext ctx;
     private final ClientRequestReceiver receiver;
@@ -61,9 +62,11 @@ final class IdempotentExchange implements Exchange {
     private BufferedBodyBudget.Reservation reservation;
     private boolean requestComplete;
     private KeyResult headerKey;
+    private ScopeResult scope;
     private RecordKey recordKey;
     private String id;
     private String fingerprint;
+    private String key; // null in fingerprint mode
     private String owner;
     private long overheadNanos;
     private InFlightWait wait;
@@ -92,6 +95,13 @@ final class IdempotentExchange implements Exchange {
             if (!acceptKey(headerKey)) {
                 return;
             }
+        }
+        // Resolved now, so token verification (off the loop) runs while the body arrives; refused now
+        // unless the key is still to be read from the body (no key there may mean pass-through).
+        scope = policy.scope().resolve(name -> request.headers().getAll(name));
+        boolean keyKnown = headerKey != null || config.mode() == Mode.FINGERPRINT;
+        if (keyKnown && !acceptScope(scope)) {
+            return;
         }
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > config.maxRequestBody()) {
@@ -134,6 +144,28 @@ final class IdempotentExchange implements Exchange {
             return false;
         }
         return true;
+    }
+
+    /** @return true to go on (scope known or pending); false if the exchange was answered or passed through */
+    private boolean acceptScope(ScopeResult result) {
+        if (result instanceof ScopeResult.Resolved || result instanceof ScopeResult.Pending) {
+            return true;
+        }
+        if (shadow()) {
+            passThroughAggregated(null); // shadow enforces nothing, and records nothing it cannot scope
+            return false;
+        }
+        if (result instanceof ScopeResult.Required required) {
+            refuse(IdempotencyAnswers.scopeRequired(ctx.alloc(), required.headers()), Outcome.SCOPE_REQUIRED, false);
+        } else if (result instanceof ScopeResult.InvalidToken invalid) {
+            logDecision(Outcome.INVALID_TOKEN, 0, invalid.reason());
+            answer(IdempotencyAnswers.invalidToken(ctx.alloc()), Outcome.INVALID_TOKEN, false);
+        } else {
+            // Counted with the refused tokens (the outcome labels are the SPEC's); the log line says why.
+            logDecision(Outcome.INVALID_TOKEN, 0, ((ScopeResult.Unavailable) result).reason());
+            answer(IdempotencyAnswers.tokenVerificationUnavailable(ctx.alloc()), Outcome.INVALID_TOKEN, false);
+        }
+        return false;
     }
 
     // ---- client → gateway
@@ -188,14 +220,10 @@ final class IdempotentExchange implements Exchange {
 
     @Override
     public void onClientClosed() {
-        State was = state;
+        // While CLAIMING, the claim's answer releases the key if it was ours (see onClaim).
         state = State.DONE;
         releaseBody();
         cancelWait();
-        if (was == State.WAITING || was == State.AGGREGATING) {
-            return;
-        }
-        // CLAIMING: the claim's answer releases the key if it was ours (see onClaim).
     }
 
     @Override
@@ -205,11 +233,6 @@ final class IdempotentExchange implements Exchange {
             refuse(IdempotencyAnswers.bodyTimeout(ctx.alloc(), services.server().requestBodyTimeout().toMillis()),
                     null, true, RejectReason.BODY_TIMEOUT.label());
         }
-    }
-
-    @Override
-    public boolean requestComplete() {
-        return requestComplete;
     }
 
     // ---- deciding
@@ -232,11 +255,31 @@ final class IdempotentExchange implements Exchange {
         fingerprint = policy.fingerprinter().fingerprint(line.methodName(), line.uri(),
                 name -> request.headers().getAll(name), bytes,
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        String scope = ScopeHasher.hash(config.scopeHeaders(), name -> request.headers().getAll(name));
-        recordKey = RecordKey.of(route.name(), scope, key, fingerprint, services.keyHasher());
+        overheadNanos += System.nanoTime() - t0;
+        this.key = key;
+        onScope(scope);
+    }
+
+    /** Claims once the scope is known; a pending verification parks the exchange on its future, never the loop. */
+    private void onScope(ScopeResult result) {
+        scope = result;
+        if (result instanceof ScopeResult.Pending pending) {
+            state = State.SCOPING;
+            long t0 = System.nanoTime();
+            pending.future().thenAccept(r -> ctx.executor().execute(() -> {
+                if (state == State.SCOPING) {
+                    overheadNanos += System.nanoTime() - t0;
+                    onScope(r);
+                }
+            }));
+            return;
+        }
+        if (!acceptScope(result)) {
+            return;
+        }
+        recordKey = RecordKey.of(route.name(), ((ScopeResult.Resolved) result).hash(), key, fingerprint, services.keyHasher());
         id = recordKey.storageId();
         owner = services.owners().next();
-        overheadNanos += System.nanoTime() - t0;
         claim();
     }
 
@@ -412,7 +455,7 @@ final class IdempotentExchange implements Exchange {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(), status,
-                outcome != null ? outcome.label() : label != null ? label : RejectReason.MALFORMED.label(), -1,
+                outcome != null ? OutcomeLabel.of(outcome) : label != null ? label : RejectReason.MALFORMED.label(), -1,
                 System.nanoTime() - startNanos,
                 receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
         LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);

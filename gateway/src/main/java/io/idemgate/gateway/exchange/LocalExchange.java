@@ -102,11 +102,6 @@ final class LocalExchange implements Exchange {
         }
     }
 
-    @Override
-    public boolean requestComplete() {
-        return requestComplete;
-    }
-
     private void send() {
         sending = true;
         boolean keepAlive = clientKeepAlive && requestComplete && !mustClose

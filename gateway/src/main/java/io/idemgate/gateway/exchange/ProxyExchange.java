@@ -5,7 +5,8 @@ import io.idemgate.gateway.http.MessageFraming;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
 import io.idemgate.gateway.metrics.RejectReason;
-import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.idempotency.Outcome;
+import io.idemgate.gateway.metrics.OutcomeLabel;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.upstream.UpstreamConnection;
@@ -179,11 +180,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         requestBody.offer(new DefaultLastHttpContent(body));
         start(group);
-    }
-
-    @Override
-    public boolean requestComplete() {
-        return requestBody.complete();
     }
 
     /**
@@ -517,7 +513,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             metrics.count(outcome);
         }
         services.accessLog().record(route.name(), line.methodName(), line.path(),
-                abortReason == null ? status : 499, outcome == null ? refusal.label() : outcome.label(), upstreamNanos,
+                abortReason == null ? status : 499, outcome == null ? refusal.label() : OutcomeLabel.of(outcome), upstreamNanos,
                 System.nanoTime() - startNanos, receiver.clientAddress(),
                 tap != null ? tap.keyHash() : null, tap != null ? tap.fence() : 0);
         if (successor != null) {

@@ -1,6 +1,6 @@
 package io.idemgate.gateway.exchange;
 
-import io.idemgate.gateway.metrics.Outcome;
+import io.idemgate.gateway.idempotency.Outcome;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.buffer.CompositeByteBuf;

@@ -16,6 +16,8 @@ public enum Problem {
     INTERNAL_ERROR(500, "internal-error", "Internal error"),
     MISSING_KEY(400, "missing-idempotency-key", "Idempotency key required"),
     INVALID_KEY(400, "invalid-idempotency-key", "Invalid idempotency key"),
+    SCOPE_REQUIRED(400, "scope-required", "Client scope required"),
+    INVALID_TOKEN(401, "invalid-token", "Bearer token missing, invalid or expired"),
     NO_ROUTE(404, "no-route", "No route matches the request"),
     IN_FLIGHT(409, "request-in-flight", "A request with this idempotency key is still in flight"),
     OUTCOME_UNKNOWN(409, "outcome-unknown", "The outcome of the first request with this key is unknown"),
@@ -31,7 +33,7 @@ public enum Problem {
     UPSTREAM_BUSY(503, "upstream-busy", "Upstream connection limit reached"),
     OVERLOADED(503, "overloaded", "Gateway overloaded"),
     STORE_UNAVAILABLE(503, "store-unavailable", "Idempotency store unavailable"),
-    SHUTTING_DOWN(503, "shutting-down", "Gateway is shutting down"),
+    TOKEN_VERIFICATION_UNAVAILABLE(503, "token-verification-unavailable", "Token verification keys unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream-timeout", "Upstream timed out");
 
     private static final String TYPE_PREFIX = "urn:idemgate:problem:";

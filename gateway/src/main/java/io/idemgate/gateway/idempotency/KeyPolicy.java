@@ -23,9 +23,4 @@ public record KeyPolicy(String header, String jsonPointer, boolean required, int
             JsonPointer.parse(jsonPointer);
         }
     }
-
-    /** Whether the key comes from the body (webhook receivers) rather than the header. */
-    public boolean fromBody() {
-        return !jsonPointer.isEmpty();
-    }
 }

@@ -1,5 +1,6 @@
 package io.idemgate.gateway.metrics;
 
+import io.idemgate.gateway.idempotency.Outcome;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -35,7 +36,7 @@ public final class RouteMetrics {
         this.metrics = metrics;
         this.route = route;
         for (Outcome o : OUTCOMES) {
-            outcomes[o.ordinal()] = metrics.requests.labelValues(route, o.label());
+            outcomes[o.ordinal()] = metrics.requests.labelValues(route, OutcomeLabel.of(o));
         }
         dedupOverhead = metrics.dedupOverhead.labelValues(route);
         waited = metrics.wait.labelValues(route);

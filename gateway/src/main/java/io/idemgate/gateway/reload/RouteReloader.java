@@ -4,7 +4,7 @@ import io.idemgate.gateway.config.ConfigLoadException;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.config.RouteConfig;
-import io.idemgate.gateway.exchange.Routing;
+import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.nio.file.Path;

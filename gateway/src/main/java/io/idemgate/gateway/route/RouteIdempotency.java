@@ -5,6 +5,8 @@ import io.idemgate.gateway.idempotency.ConcurrencyPolicy;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
+import io.idemgate.gateway.identity.HeaderScope;
+import io.idemgate.gateway.identity.ScopeResolver;
 
 /**
  * A route's idempotency policy compiled once from its config into the domain's terms, so the request
@@ -15,14 +17,19 @@ public final class RouteIdempotency {
     private final KeyPolicy keyPolicy;
     private final Fingerprinter fingerprinter;
     private final ConcurrencyPolicy concurrency;
+    private final ScopeResolver scope;
 
     RouteIdempotency(IdempotencyConfig c) {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
                 c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
-        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
-                c.outcomeUnknown() == IdempotencyConfig.OutcomeUnknown.REJECT);
+        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT);
+        this.scope = new HeaderScope(c.scope());
+    }
+
+    public ScopeResolver scope() {
+        return scope;
     }
 
     public KeyPolicy keyPolicy() {

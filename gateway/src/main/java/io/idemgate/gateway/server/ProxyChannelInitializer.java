@@ -4,6 +4,7 @@ import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.RequestTimer;
+import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -13,7 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** Builds each client connection's pipeline from named steps; see {@link PipelineNames} for the order. */
+/** Builds each client connection's pipeline from named steps; see {@link PipelineNames.Client} for the order. */
 final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ServerConfig config;
@@ -42,17 +43,17 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     private RequestTimer addTimeouts(ChannelPipeline p) {
-        p.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast(PipelineNames.Client.IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
-        p.addLast(PipelineNames.REQUEST_TIMER, timer);
+        p.addLast(PipelineNames.Client.REQUEST_TIMER, timer);
         return timer;
     }
 
     private void addCodec(ChannelPipeline p) {
-        p.addLast(PipelineNames.CODEC, new HttpServerCodec(decoderConfig));
+        p.addLast(PipelineNames.Client.CODEC, new HttpServerCodec(decoderConfig));
     }
 
     private void addExchange(ChannelPipeline p, RequestTimer timer) {
-        p.addLast(PipelineNames.RECEIVER, new ClientRequestReceiver(services, timer));
+        p.addLast(PipelineNames.Client.RECEIVER, new ClientRequestReceiver(services, timer));
     }
 }

@@ -3,6 +3,7 @@ package io.idemgate.gateway.server;
 import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
+import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -82,9 +83,5 @@ public final class ProxyServer {
             drained = false;
         }
         return drained;
-    }
-
-    public int openConnections() {
-        return connections.size();
     }
 }

@@ -4,6 +4,7 @@ import io.idemgate.gateway.config.StoreConfig;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.store.memory.MemoryIdempotencyStore;
 import io.idemgate.gateway.store.redis.RedisIdempotencyStore;
+import io.idemgate.gateway.store.redis.RedisStoreSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ public final class StoreFactory {
         IdempotencyStore store = switch (config.type()) {
             case MEMORY -> base(config, loops, channelType);
             case REDIS -> {
-                RedisIdempotencyStore redis = redis(config.redis(), loops, channelType);
+                RedisIdempotencyStore redis = redis(config.redis(), RedisStoreSettings.of(config), loops, channelType);
                 CircuitBreakingStore breaker = breaker(redis, metrics);
                 // A link back means Redis answers again: every loop is served at once (borrowing), so let
                 // requests through now rather than at the end of the breaker's cool-down.
@@ -62,7 +63,7 @@ public final class StoreFactory {
     private static IdempotencyStore base(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType) {
         return switch (config.type()) {
             case MEMORY -> new MemoryIdempotencyStore(config.memory().maxEntries());
-            case REDIS -> redis(config.redis(), loops, channelType);
+            case REDIS -> redis(config.redis(), RedisStoreSettings.of(config), loops, channelType);
         };
     }
 
@@ -86,19 +87,19 @@ public final class StoreFactory {
         });
     }
 
-    private static RedisIdempotencyStore redis(StoreConfig.Redis redis, EventLoopGroup loops,
-                                          Class<? extends Channel> channelType) {
+    private static RedisIdempotencyStore redis(StoreConfig.Redis redis, RedisStoreSettings settings, EventLoopGroup loops,
+                                               Class<? extends Channel> channelType) {
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }
         if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
             // Every listed URI is a seed; the rest of the cluster is discovered and followed.
-            return RedisIdempotencyStore.cluster(redis.uris(), redis.keyPrefix(), redis.commandTimeout(), loops,
-                    channelType);
+            return RedisIdempotencyStore.cluster(redis.uris(), redis.keyPrefix(), redis.commandTimeout(), settings,
+                    loops, channelType);
         }
         // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
         // again after every reconnect, so a failover is followed like any other reconnect.
-        return RedisIdempotencyStore.standalone(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout(), loops,
-                channelType);
+        return RedisIdempotencyStore.standalone(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout(), settings,
+                loops, channelType);
     }
 }

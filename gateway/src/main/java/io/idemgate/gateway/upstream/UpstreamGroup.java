@@ -12,10 +12,8 @@ public final class UpstreamGroup {
 
     private final Origin[] origins;
     private final AtomicInteger next = new AtomicInteger();
-    private final UpstreamConfig config;
 
     UpstreamGroup(UpstreamConfig config, Bootstrap template, int eventLoops) {
-        this.config = config;
         int maxOpenPerLoop = Math.max(1, ceilDiv(config.maxConnections(), eventLoops));
         int maxWaitersPerLoop = Math.max(0, ceilDiv(config.maxPendingAcquires(), eventLoops));
         long waitMillis = config.connectTimeout().toMillis();
@@ -30,10 +28,6 @@ public final class UpstreamGroup {
     public Future<UpstreamConnection> acquire(EventLoop loop) {
         Origin origin = origins.length == 1 ? origins[0] : origins[Math.floorMod(next.getAndIncrement(), origins.length)];
         return origin.pool(loop).acquire();
-    }
-
-    public UpstreamConfig config() {
-        return config;
     }
 
     void close() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idemgate.gateway.config.AdminConfig;
 import io.idemgate.gateway.metrics.GatewayMetrics;
-import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;

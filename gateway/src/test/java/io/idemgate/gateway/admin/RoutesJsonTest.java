@@ -28,7 +28,7 @@ class RoutesJsonTest {
                         Duration.ofSeconds(30), 64, 128, Duration.ofSeconds(60)),
                 new IdempotencyConfig(IdempotencyConfig.Mode.KEY, Set.of("POST", "PATCH"),
                         new IdempotencyConfig.Key("Idempotency-Key", "", true, 255, false),
-                        List.of("Authorization"),
+                        new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT),
                         new IdempotencyConfig.Fingerprint(List.of(), true, List.of("/meta/sent_at")),
                         Duration.ofHours(24), Duration.ofSeconds(30), IdempotencyConfig.Concurrent.WAIT,
                         Duration.ofSeconds(10), StatusSet.parse(List.of("2xx", "4xx")),
@@ -53,7 +53,7 @@ class RoutesJsonTest {
                 "upstream", "urls", "connect-timeout", "response-timeout", "max-connections", "max-pending-acquires",
                 "pool-idle-timeout",
                 "idempotency", "mode", "methods", "key", "header", "json-pointer", "required", "max-length", "strict",
-                "scope", "headers", "fingerprint", "headers", "json", "ignore-json-fields", "ttl", "lease",
+                "scope", "headers", "when-missing", "fingerprint", "headers", "json", "ignore-json-fields", "ttl", "lease",
                 "concurrent", "wait-timeout", "store-status", "release-status", "max-request-body",
                 "max-response-body", "outcome-unknown", "fence-header", "on-store-failure");
         assertThat(json)
@@ -64,7 +64,8 @@ class RoutesJsonTest {
                 .contains("\"release-status\" : [ \"408\", \"409\", \"425\", \"429\" ]")
                 .contains("\"max-request-body\" : 1048576")
                 .contains("\"mode\" : \"key\"")
-                .contains("\"outcome-unknown\" : \"reexecute\"");
+                .contains("\"outcome-unknown\" : \"reexecute\"")
+                .contains("\"when-missing\" : \"reject\"");
     }
 
     @Test

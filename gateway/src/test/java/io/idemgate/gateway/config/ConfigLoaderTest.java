@@ -45,7 +45,7 @@ class ConfigLoaderTest {
                     mode = fingerprint
                     methods = [post]
                     key { header = "X-Key", json-pointer = "/id", required = false, max-length = 64, strict = true }
-                    scope.headers = ["Authorization", "X-Tenant"]
+                    scope { headers = ["Authorization", "X-Tenant"], when-missing = shared }
                     fingerprint { headers = ["Content-Type"], json = false, ignore-json-fields = ["/ts"] }
                     ttl = 1h
                     lease = 10s
@@ -89,7 +89,7 @@ class ConfigLoaderTest {
                 IdempotencyConfig.Mode.FINGERPRINT,
                 Set.of("POST"),
                 new IdempotencyConfig.Key("X-Key", "/id", false, 64, true),
-                List.of("Authorization", "X-Tenant"),
+                new IdempotencyConfig.Scope(List.of("Authorization", "X-Tenant"), IdempotencyConfig.WhenMissing.SHARED),
                 new IdempotencyConfig.Fingerprint(List.of("Content-Type"), false, List.of("/ts")),
                 Duration.ofHours(1), Duration.ofSeconds(10),
                 IdempotencyConfig.Concurrent.REJECT, Duration.ofSeconds(2),
@@ -141,7 +141,7 @@ class ConfigLoaderTest {
         assertThat(b.ttl()).isEqualTo(Duration.ofHours(2));
         assertThat(b.lease()).isEqualTo(Duration.ofSeconds(30));
         assertThat(b.waitTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(b.scopeHeaders()).containsExactly("Authorization");
+        assertThat(b.scope()).isEqualTo(new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT));
         assertThat(b.fingerprint()).isEqualTo(new IdempotencyConfig.Fingerprint(List.of(), true, List.of()));
         assertThat(b.storeStatus()).isEqualTo(StatusSet.parse(List.of("2xx", "4xx")));
         assertThat(b.releaseStatus()).isEqualTo(StatusSet.parse(List.of("408", "409", "425", "429")));

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class DecisionsTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-    private static final ConcurrencyPolicy WAIT = new ConcurrencyPolicy(true, false);
-    private static final ConcurrencyPolicy REJECT = new ConcurrencyPolicy(false, true);
+    private static final ConcurrencyPolicy WAIT = new ConcurrencyPolicy(true);
+    private static final ConcurrencyPolicy REJECT = new ConcurrencyPolicy(false);
     private static final StoredResponse RESPONSE =
             new StoredResponse(201, List.of(Map.entry("Content-Type", "application/json")), new byte[] {'{', '}'}, false);
 
@@ -49,7 +49,7 @@ class DecisionsTest {
 
     @Test
     void outcomeUnknownIsAConflictInEveryMode() {
-        for (ConcurrencyPolicy policy : List.of(WAIT, REJECT, new ConcurrencyPolicy(true, true), new ConcurrencyPolicy(false, false))) {
+        for (ConcurrencyPolicy policy : List.of(WAIT, REJECT)) {
             assertThat(Decisions.onExisting(unknown("fp"), "fp", policy))
                     .isEqualTo(new Decision.Conflict(Decision.ConflictReason.OUTCOME_UNKNOWN));
         }

@@ -43,6 +43,8 @@ public abstract class IdempotencyStoreContract {
 
     protected IdempotencyStore store;
     protected String id;
+    /** The fence of the last claim that owned {@link #id}, 0 before any. */
+    protected long fence;
 
     protected abstract IdempotencyStore createStore();
 
@@ -74,13 +76,14 @@ public abstract class IdempotencyStoreContract {
     }
 
     @Test
-    void theFirstClaimOfAKeyOwnsItWithFenceOne() {
-        assertThat(claim(FINGERPRINT, OWNER, false)).isEqualTo(new Claimed(1, false));
+    void theFirstClaimOfAKeyOwnsItWithAFenceFromTheClock() {
+        long before = micros();
+        assertClaimedAbove(claim(FINGERPRINT, OWNER, false), before - 1, false);
 
         InFlight record = (InFlight) record();
         assertThat(record.fingerprint()).isEqualTo(FINGERPRINT);
         assertThat(record.owner()).isEqualTo(OWNER);
-        assertThat(record.fence()).isEqualTo(1);
+        assertThat(record.fence()).isEqualTo(fence);
         assertThat(record.leaseUntil()).isAfter(record.createdAt());
     }
 
@@ -98,7 +101,7 @@ public abstract class IdempotencyStoreContract {
     @Test
     void aClaimAfterCompletionGetsTheStoredAnswer() {
         claim(FINGERPRINT, OWNER, false);
-        assertThat(await(store.complete(id, OWNER, 1, response("paid"), ttl()))).isTrue();
+        assertThat(await(store.complete(id, OWNER, fence, response("paid"), ttl()))).isTrue();
 
         ClaimResult retry = claim(FINGERPRINT, OTHER_OWNER, true);
 
@@ -106,14 +109,14 @@ public abstract class IdempotencyStoreContract {
         assertThat(completed.response().status()).isEqualTo(201);
         assertThat(completed.response().headers()).containsExactly(Map.entry("Content-Type", "text/plain"));
         assertThat(new String(bodyOf(completed.response()), StandardCharsets.UTF_8)).isEqualTo("paid");
-        assertThat(completed.fence()).isEqualTo(1);
+        assertThat(completed.fence()).isEqualTo(fence);
         assertThat(completed.expiresAt()).isAfter(completed.completedAt());
     }
 
     @Test
     void aClaimWithAnotherPayloadGetsTheRecordToCompareAgainst() {
         claim(FINGERPRINT, OWNER, false);
-        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        await(store.complete(id, OWNER, fence, response("paid"), ttl()));
 
         ClaimResult other = claim(OTHER_FINGERPRINT, OTHER_OWNER, true);
 
@@ -126,11 +129,11 @@ public abstract class IdempotencyStoreContract {
         IdempotencyRecord before = record();
 
         for (String owner : List.of(OTHER_OWNER, OWNER)) {
-            long fence = owner.equals(OWNER) ? 2 : 1;
-            assertThat(await(store.renew(id, owner, fence, lease().multipliedBy(2)))).isFalse();
-            assertThat(await(store.complete(id, owner, fence, response("x"), ttl()))).isFalse();
-            assertThat(await(store.markOutcomeUnknown(id, owner, fence, "timeout", ttl()))).isFalse();
-            assertThat(await(store.release(id, owner, fence))).isFalse();
+            long wrong = owner.equals(OWNER) ? fence + 1 : fence;
+            assertThat(await(store.renew(id, owner, wrong, lease().multipliedBy(2)))).isFalse();
+            assertThat(await(store.complete(id, owner, wrong, response("x"), ttl()))).isFalse();
+            assertThat(await(store.markOutcomeUnknown(id, owner, wrong, "timeout", ttl()))).isFalse();
+            assertThat(await(store.release(id, owner, wrong))).isFalse();
         }
 
         assertThat(record()).isEqualTo(before);
@@ -138,9 +141,9 @@ public abstract class IdempotencyStoreContract {
 
     @Test
     void ownerWritesToAMissingRecordAreRefused() {
-        assertThat(await(store.renew(id, OWNER, 1, lease()))).isFalse();
-        assertThat(await(store.complete(id, OWNER, 1, response("x"), ttl()))).isFalse();
-        assertThat(await(store.release(id, OWNER, 1))).isFalse();
+        assertThat(await(store.renew(id, OWNER, fence, lease()))).isFalse();
+        assertThat(await(store.complete(id, OWNER, fence, response("x"), ttl()))).isFalse();
+        assertThat(await(store.release(id, OWNER, fence))).isFalse();
         assertThat(await(store.get(id))).isEmpty();
     }
 
@@ -150,7 +153,7 @@ public abstract class IdempotencyStoreContract {
         Duration half = lease().dividedBy(2);
         letTimePass(half);
 
-        assertThat(await(store.renew(id, OWNER, 1, lease()))).isTrue();
+        assertThat(await(store.renew(id, OWNER, fence, lease()))).isTrue();
         letTimePass(half.plus(half.dividedBy(2)));
 
         assertThat(((Existing) claim(FINGERPRINT, OTHER_OWNER, true)).record()).isInstanceOf(InFlight.class);
@@ -164,25 +167,26 @@ public abstract class IdempotencyStoreContract {
         ClaimResult retry = claim(FINGERPRINT, OTHER_OWNER, false);
 
         OutcomeUnknown unknown = (OutcomeUnknown) ((Existing) retry).record();
-        assertThat(unknown.fence()).isEqualTo(1);
+        assertThat(unknown.fence()).isEqualTo(fence);
         assertThat(unknown.fingerprint()).isEqualTo(FINGERPRINT);
         assertThat(record()).isInstanceOf(OutcomeUnknown.class);
-        assertThat(await(store.complete(id, OWNER, 1, response("late"), ttl()))).isFalse();
+        assertThat(await(store.complete(id, OWNER, fence, response("late"), ttl()))).isFalse();
     }
 
     @Test
     void aLapsedLeaseIsTakenOverWithTheNextFence() {
         claim(FINGERPRINT, OWNER, false);
+        long first = fence;
         letTimePass(lease());
 
-        assertThat(claim(FINGERPRINT, OTHER_OWNER, true)).isEqualTo(new Claimed(2, true));
+        assertClaimedAbove(claim(FINGERPRINT, OTHER_OWNER, true), first, true);
 
         InFlight record = (InFlight) record();
         assertThat(record.owner()).isEqualTo(OTHER_OWNER);
-        assertThat(record.fence()).isEqualTo(2);
-        assertThat(await(store.complete(id, OWNER, 1, response("stale"), ttl()))).isFalse();
-        assertThat(await(store.complete(id, OTHER_OWNER, 2, response("fresh"), ttl()))).isTrue();
-        assertThat(record().fence()).isEqualTo(2);
+        assertThat(record.fence()).isEqualTo(fence);
+        assertThat(await(store.complete(id, OWNER, first, response("stale"), ttl()))).isFalse();
+        assertThat(await(store.complete(id, OTHER_OWNER, fence, response("fresh"), ttl()))).isTrue();
+        assertThat(record().fence()).isEqualTo(fence);
     }
 
     @Test
@@ -199,13 +203,14 @@ public abstract class IdempotencyStoreContract {
     @Test
     void anOutcomeUnknownRecordIsTakenOverOnlyWhenAllowed() {
         claim(FINGERPRINT, OWNER, false);
-        assertThat(await(store.markOutcomeUnknown(id, OWNER, 1, "upstream timed out", ttl()))).isTrue();
+        assertThat(await(store.markOutcomeUnknown(id, OWNER, fence, "upstream timed out", ttl()))).isTrue();
 
         OutcomeUnknown unknown = (OutcomeUnknown) ((Existing) claim(FINGERPRINT, OTHER_OWNER, false)).record();
         assertThat(unknown.reason()).isEqualTo("upstream timed out");
         assertThat(((Existing) claim(OTHER_FINGERPRINT, OTHER_OWNER, true)).record()).isEqualTo(unknown);
 
-        assertThat(claim(FINGERPRINT, OTHER_OWNER, true)).isEqualTo(new Claimed(2, true));
+        long first = fence;
+        assertClaimedAbove(claim(FINGERPRINT, OTHER_OWNER, true), first, true);
     }
 
     @Test
@@ -215,7 +220,7 @@ public abstract class IdempotencyStoreContract {
         CompletableFuture<Void> second = store.awaitChange(id);
         assertThat(first).isNotDone();
 
-        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        await(store.complete(id, OWNER, fence, response("paid"), ttl()));
 
         assertThat(first).succeedsWithin(wakeWithin());
         assertThat(second).succeedsWithin(wakeWithin());
@@ -226,11 +231,30 @@ public abstract class IdempotencyStoreContract {
         claim(FINGERPRINT, OWNER, false);
         CompletableFuture<Void> waiter = store.awaitChange(id);
 
-        assertThat(await(store.release(id, OWNER, 1))).isTrue();
+        long first = fence;
+        assertThat(await(store.release(id, OWNER, first))).isTrue();
 
         assertThat(waiter).succeedsWithin(wakeWithin());
         assertThat(await(store.get(id))).isEmpty();
-        assertThat(claim(FINGERPRINT, OTHER_OWNER, false)).isEqualTo(new Claimed(1, false));
+        assertClaimedAbove(claim(FINGERPRINT, OTHER_OWNER, false), first, false);
+    }
+
+    @Test
+    void fencesGrowStrictlyAcrossTakeoversReleasesAndPurges() {
+        // A (first fence) pauses past its lease; B takes over and releases (5xx); C claims: C's fence must
+        // be above both, or an upstream that rejects stale fences rejects C, or accepts A's late write.
+        claim(FINGERPRINT, OWNER, false);
+        long a = fence;
+        letTimePass(lease());
+        assertClaimedAbove(claim(FINGERPRINT, OTHER_OWNER, true), a, true);
+        long b = fence;
+        assertThat(await(store.release(id, OTHER_OWNER, b))).isTrue();
+
+        assertClaimedAbove(claim(FINGERPRINT, "gw3/exchange-1", false), b, false);
+        long c = fence;
+        assertThat(await(store.delete(id))).isTrue();
+        assertClaimedAbove(claim(FINGERPRINT, "gw4/exchange-1", false), c, false);
+        assertThat(await(store.complete(id, OWNER, a, response("late"), ttl()))).isFalse();
     }
 
     @Test
@@ -238,7 +262,7 @@ public abstract class IdempotencyStoreContract {
         claim(FINGERPRINT, OWNER, false);
         CompletableFuture<Void> waiter = store.awaitChange(id);
 
-        await(store.markOutcomeUnknown(id, OWNER, 1, "connection reset", ttl()));
+        await(store.markOutcomeUnknown(id, OWNER, fence, "connection reset", ttl()));
 
         assertThat(waiter).succeedsWithin(wakeWithin());
     }
@@ -248,7 +272,7 @@ public abstract class IdempotencyStoreContract {
         claim(FINGERPRINT, OWNER, false);
         CompletableFuture<Void> waiter = store.awaitChange(id);
 
-        await(store.renew(id, OWNER, 1, lease()));
+        await(store.renew(id, OWNER, fence, lease()));
 
         assertThat(waiter).isNotDone();
         waiter.cancel(false);
@@ -258,7 +282,7 @@ public abstract class IdempotencyStoreContract {
     void waitingOnARecordThatIsNoLongerInFlightEndsPromptly() {
         // The change may land between the waiter's claim and its awaitChange; it must not wait for nothing.
         claim(FINGERPRINT, OWNER, false);
-        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        await(store.complete(id, OWNER, fence, response("paid"), ttl()));
 
         assertThat(store.awaitChange(id)).succeedsWithin(wakeWithin());
     }
@@ -273,28 +297,29 @@ public abstract class IdempotencyStoreContract {
         assertThat(waiter).succeedsWithin(wakeWithin());
         assertThat(await(store.get(id))).isEmpty();
         assertThat(await(store.delete(id))).isFalse();
-        assertThat(await(store.complete(id, OWNER, 1, response("late"), ttl()))).isFalse();
+        assertThat(await(store.complete(id, OWNER, fence, response("late"), ttl()))).isFalse();
     }
 
     @Test
     void aCompletedRecordExpiresAfterItsTtl() {
         claim(FINGERPRINT, OWNER, false);
-        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        await(store.complete(id, OWNER, fence, response("paid"), ttl()));
 
         letTimePass(ttl());
 
         assertThat(await(store.get(id))).isEmpty();
-        assertThat(claim(FINGERPRINT, OTHER_OWNER, false)).isEqualTo(new Claimed(1, false));
+        assertClaimedAbove(claim(FINGERPRINT, OTHER_OWNER, false), 0, false);
     }
 
     @Test
     void anOutcomeUnknownRecordExpiresAfterItsTtl() {
         claim(FINGERPRINT, OWNER, false);
-        await(store.markOutcomeUnknown(id, OWNER, 1, "upstream timed out", ttl()));
+        await(store.markOutcomeUnknown(id, OWNER, fence, "upstream timed out", ttl()));
 
+        long first = fence;
         letTimePass(ttl());
 
-        assertThat(claim(FINGERPRINT, OTHER_OWNER, false)).isEqualTo(new Claimed(1, false));
+        assertClaimedAbove(claim(FINGERPRINT, OTHER_OWNER, false), first, false);
     }
 
     @Test
@@ -317,7 +342,8 @@ public abstract class IdempotencyStoreContract {
             for (Future<ClaimResult> result : results) {
                 answers.add(result.get(30, TimeUnit.SECONDS));
             }
-            assertThat(answers).filteredOn(Claimed.class::isInstance).containsExactly(new Claimed(1, false));
+            assertThat(answers).filteredOn(Claimed.class::isInstance).hasSize(1)
+                    .allSatisfy(answer -> assertThat(((Claimed) answer).tookOver()).isFalse());
             String winner = ((InFlight) record()).owner();
             assertThat(answers).filteredOn(Existing.class::isInstance).hasSize(claimants - 1)
                     .allSatisfy(answer -> assertThat(((InFlight) ((Existing) answer).record()).owner())
@@ -333,7 +359,31 @@ public abstract class IdempotencyStoreContract {
     }
 
     protected ClaimResult claim(String fingerprint, String owner, boolean takeOverUnknown) {
-        return await(store.claim(id, fingerprint, owner, lease(), takeOverUnknown, ttl()));
+        ClaimResult result = await(store.claim(id, fingerprint, owner, lease(), takeOverUnknown, ttl()));
+        if (result instanceof Claimed claimed) {
+            fence = claimed.fence();
+        }
+        return result;
+    }
+
+    /** Owns the key with a fence strictly above every earlier one, taken over or not as said. */
+    protected void assertClaimedAbove(ClaimResult result, long earlier, boolean tookOver) {
+        assertThat(result).isInstanceOfSatisfying(Claimed.class, claimed -> {
+            assertThat(claimed.fence()).isGreaterThan(earlier);
+            assertThat(claimed.tookOver()).isEqualTo(tookOver);
+        });
+    }
+
+    /** The fence of a claim that owned its key (and whether it took over), failing on any other answer. */
+    protected static long fenceOf(ClaimResult result, boolean tookOver) {
+        assertThat(result).isInstanceOf(Claimed.class);
+        assertThat(((Claimed) result).tookOver()).isEqualTo(tookOver);
+        return ((Claimed) result).fence();
+    }
+
+    /** Now in microseconds since the epoch by the store's clock: the floor of every new fence. */
+    protected long micros() {
+        return 0;
     }
 
     protected IdempotencyRecord record() {
@@ -349,7 +399,7 @@ public abstract class IdempotencyStoreContract {
         StoredResponse response = new StoredResponse(200, List.of(Map.entry("Content-Type", "application/octet-stream")),
                 body, false);
 
-        assertThat(await(store.complete(id, OWNER, 1, response, ttl()))).isTrue();
+        assertThat(await(store.complete(id, OWNER, fence, response, ttl()))).isTrue();
 
         StoredResponse stored = ((Completed) record()).response();
         assertThat(stored.body().chunkCount()).isEqualTo(4);
@@ -364,7 +414,7 @@ public abstract class IdempotencyStoreContract {
         claim(FINGERPRINT, OWNER, false);
         byte[] body = DeterministicBytes.bytes(BodyChunks.CHUNK_SIZE);
 
-        await(store.complete(id, OWNER, 1, new StoredResponse(200, List.of(), body, false), ttl()));
+        await(store.complete(id, OWNER, fence, new StoredResponse(200, List.of(), body, false), ttl()));
 
         StoredResponse stored = ((Completed) record()).response();
         assertThat(stored.body().chunkCount()).isEqualTo(1);

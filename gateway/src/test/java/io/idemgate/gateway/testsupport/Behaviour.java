@@ -13,7 +13,7 @@ import java.util.Map;
 @FunctionalInterface
 public interface Behaviour {
 
-    Responder begin(Exchange exchange);
+    Responder begin(UpstreamExchange exchange);
 
     /** The callbacks of one exchange, all on the connection's event loop. */
     interface Responder {

@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class DelayedResponder implements Behaviour.Responder {
 
-    private final Exchange exchange;
+    private final UpstreamExchange exchange;
     private final Duration delay;
     private final Behaviour then;
     private final List<ByteBuf> held = new ArrayList<>();
     private ScheduledFuture<?> timer;
     private Behaviour.Responder next;
 
-    DelayedResponder(Exchange exchange, Duration delay, Behaviour then) {
+    DelayedResponder(UpstreamExchange exchange, Duration delay, Behaviour then) {
         this.exchange = exchange;
         this.delay = delay;
         this.then = then;

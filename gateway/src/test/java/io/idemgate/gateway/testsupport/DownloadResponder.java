@@ -17,11 +17,11 @@ final class DownloadResponder implements Behaviour.Responder {
 
     private static final int CHUNK = 16 * 1024;
 
-    private final Exchange exchange;
+    private final UpstreamExchange exchange;
     private final long size;
     private long sent = -1; // -1 until the head is written
 
-    DownloadResponder(Exchange exchange, long size) {
+    DownloadResponder(UpstreamExchange exchange, long size) {
         this.exchange = exchange;
         this.size = size;
     }

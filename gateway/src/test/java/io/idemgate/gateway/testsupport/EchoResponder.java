@@ -22,11 +22,11 @@ final class EchoResponder implements Behaviour.Responder {
     /** Reflected headers stop here, so huge request headers cannot overflow the response head. */
     private static final int MAX_REFLECTED_CHARS = 8 * 1024;
 
-    private final Exchange exchange;
+    private final UpstreamExchange exchange;
 
     private boolean headWritten;
 
-    EchoResponder(Exchange exchange) {
+    EchoResponder(UpstreamExchange exchange) {
         this.exchange = exchange;
     }
 

@@ -23,6 +23,12 @@ import java.time.Duration;
  */
 public final class GatewayFixture implements AutoCloseable {
 
+    /**
+     * Goes before the test's own config, which may override it: most tests send no scope header, and
+     * test something else than {@code scope.when-missing} (ScopeIT sets {@code reject} itself).
+     */
+    private static final String SHARED_SCOPE_DEFAULT = "idemgate.defaults.idempotency.scope.when-missing = shared\n";
+
     private static final String LOOPBACK_LISTENERS = "\nidemgate.server { host = \"127.0.0.1\", port = 0 }\n"
             + "idemgate.admin { host = \"127.0.0.1\", port = 0 }\n";
 
@@ -41,7 +47,7 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** @param hocon the config; listeners are forced to 127.0.0.1 and port 0 */
     public static GatewayFixture start(String hocon) throws InterruptedException {
-        GatewayConfig config = ConfigLoader.parse(hocon + LOOPBACK_LISTENERS, "test config");
+        GatewayConfig config = ConfigLoader.parse(SHARED_SCOPE_DEFAULT + hocon + LOOPBACK_LISTENERS, "test config");
         return new GatewayFixture(Gateway.start(config), null);
     }
 
@@ -53,7 +59,7 @@ public final class GatewayFixture implements AutoCloseable {
      */
     public static GatewayFixture startFromFile(Path dir, String hocon) throws IOException, InterruptedException {
         Path file = dir.resolve("gateway.conf");
-        Files.writeString(file, hocon + LOOPBACK_LISTENERS);
+        Files.writeString(file, SHARED_SCOPE_DEFAULT + hocon + LOOPBACK_LISTENERS);
         return new GatewayFixture(Gateway.start(ConfigLoader.load(file), file), file);
     }
 
@@ -66,7 +72,7 @@ public final class GatewayFixture implements AutoCloseable {
             throw new IllegalStateException("started from a string; use startFromFile");
         }
         Path tmp = Files.createTempFile(configFile.getParent(), ".gateway", ".tmp");
-        Files.writeString(tmp, hocon + LOOPBACK_LISTENERS);
+        Files.writeString(tmp, SHARED_SCOPE_DEFAULT + hocon + LOOPBACK_LISTENERS);
         Files.move(tmp, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

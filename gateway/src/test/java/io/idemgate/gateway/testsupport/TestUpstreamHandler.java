@@ -62,7 +62,7 @@ final class TestUpstreamHandler extends ChannelInboundHandlerAdapter {
             digest = DeterministicBytes.sha256();
             bodyLength = 0;
             keptBody = new ByteArrayOutputStream();
-            responder = upstream.behaviour().begin(new Exchange(ctx, request));
+            responder = upstream.behaviour().begin(new UpstreamExchange(ctx, request));
         }
         if (msg instanceof HttpContent content && head != null) {
             ByteBuf piece = content.content();

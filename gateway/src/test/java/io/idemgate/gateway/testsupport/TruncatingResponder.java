@@ -15,9 +15,9 @@ final class TruncatingResponder implements Behaviour.Responder {
     static final int PROMISED = 1000;
     static final int SENT = 100;
 
-    private final Exchange exchange;
+    private final UpstreamExchange exchange;
 
-    TruncatingResponder(Exchange exchange) {
+    TruncatingResponder(UpstreamExchange exchange) {
         this.exchange = exchange;
     }
 

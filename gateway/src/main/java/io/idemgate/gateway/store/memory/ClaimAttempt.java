@@ -6,6 +6,7 @@ import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
 import io.idemgate.gateway.store.ClaimResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.LongSupplier;
 
 /**
  * The claim rules of {@code IdempotencyStore#claim} for one call, as a pure transition from the live
@@ -23,13 +24,17 @@ final class ClaimAttempt {
     private final Duration lease;
     private final boolean takeOverUnknown;
     private final Duration unknownTtl;
+    private final LongSupplier fences;
 
     /** The answer of the last {@link #next}. */
     ClaimResult result;
     /** The last {@link #next} moved an in-flight record on, so its waiters must be woken. */
     boolean leaseLapsed;
 
-    ClaimAttempt(String fingerprint, String owner, Duration lease, boolean takeOverUnknown, Duration unknownTtl) {
+    /** @param fences the store's next fence, strictly above every fence it handed out before */
+    ClaimAttempt(String fingerprint, String owner, Duration lease, boolean takeOverUnknown, Duration unknownTtl,
+                 LongSupplier fences) {
+        this.fences = fences;
         this.fingerprint = fingerprint;
         this.owner = owner;
         this.lease = lease;
@@ -41,8 +46,9 @@ final class ClaimAttempt {
     IdempotencyRecord next(IdempotencyRecord current, Instant now) {
         leaseLapsed = false;
         if (current == null) {
-            result = new ClaimResult.Claimed(1, false);
-            return inFlight(1, now);
+            long fence = fences.getAsLong();
+            result = new ClaimResult.Claimed(fence, false);
+            return inFlight(fence, now);
         }
         boolean sameRequest = current.fingerprint().equals(fingerprint);
         if (current instanceof InFlight inFlight && !now.isBefore(inFlight.leaseUntil())) {
@@ -64,7 +70,7 @@ final class ClaimAttempt {
     }
 
     private IdempotencyRecord takeOver(IdempotencyRecord previous, Instant now) {
-        long fence = previous.fence() + 1;
+        long fence = Math.max(previous.fence() + 1, fences.getAsLong());
         result = new ClaimResult.Claimed(fence, true);
         return inFlight(fence, now);
     }

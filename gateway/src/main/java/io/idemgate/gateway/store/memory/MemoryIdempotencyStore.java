@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Readings of the contract.</b>
  * <ul>
- *   <li>Fences count takeovers within one record's life: after a release, delete, expiry or eviction
- *       the key's next claim starts again at fence 1 (no tombstones are kept).</li>
+ *   <li>Fences grow strictly for the store's life, across takeovers, releases, purges and expiry: every
+ *       claim takes the next value of one store-wide sequence that never falls below the clock in
+ *       microseconds since the epoch (~1.7e15), so no tombstone is needed, and a restarted store (whose
+ *       records, and attempts, are gone) still starts above the fences it gave out before.</li>
  *   <li>An owner whose lease lapsed still holds the key until another claim converts or takes over the
  *       record, so its late renew, complete, release or mark succeeds; afterwards they answer false.</li>
  *   <li>{@code get} answers an in-flight record with a lapsed lease as it is; only a claim converts it.</li>
@@ -70,6 +72,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     /** Exactly the number of slots; a new id must reserve its place here first, so the bound is never overshot. */
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong fences = new AtomicLong();
     private final AtomicLong retainedBytes = new AtomicLong();
     private final TerminalIndex terminal = new TerminalIndex();
     private final Waiters waiters = new Waiters();
@@ -101,7 +104,8 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         if (closed) {
             return closedStage();
         }
-        ClaimAttempt attempt = new ClaimAttempt(fingerprint, owner, lease, takeOverUnknown, unknownTtl);
+        ClaimAttempt attempt = new ClaimAttempt(fingerprint, owner, lease, takeOverUnknown, unknownTtl,
+                this::nextFence);
         while (true) {
             Instant now = clock.instant();
             attempt.result = null;
@@ -251,6 +255,13 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
             // A failed pass must not cancel the schedule; the next pass retries.
             log.warn("memory store sweep failed", e);
         }
+    }
+
+    /** Strictly above every fence handed out before, and never below the clock in microseconds. */
+    private long nextFence() {
+        Instant now = clock.instant();
+        long floor = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+        return fences.accumulateAndGet(floor, (last, clockFloor) -> Math.max(last + 1, clockFloor));
     }
 
     private CompletionStage<Boolean> ownerWrite(String id, String owner, long fence, boolean wakes,

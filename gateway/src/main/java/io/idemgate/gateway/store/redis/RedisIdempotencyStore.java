@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * then checks the record, so a change between the caller's claim and its registration is not missed.
  * A lost message (reconnect) is covered by {@value #RECHECK_MILLIS} ms re-checks on one shared thread.
  *
- * <p>Same readings of the contract as the memory store: fences restart at 1 after a release; a late
- * owner whose lease lapsed may still write until a claim converts or takes over the record.
+ * <p><b>Fences</b> grow strictly per key, across takeovers, releases and purges: a claim's fence is above
+ * the record's, above the tombstone a release or purge leaves for {@code fenceRetention}, and never below
+ * the Redis server's clock in microseconds (so ~1.7e15), which keeps them growing after a tombstone expired.
+ * As in the memory store, a late owner whose lease lapsed may still write until a claim converts or takes
+ * over the record.
  *
  * <p>Threading: any thread. Built with the gateway's event loops, a call from one of them is written and
  * completed on that loop; otherwise futures complete on Lettuce's I/O threads, so callers hop back.
@@ -81,6 +84,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final RedisScript IN_FLIGHT = RedisScript.load("in-flight", false, ScriptOutputType.INTEGER);
 
     private final String keyPrefix;
+    private final Duration fenceRetention;
     private final byte[] channel;
     private final LoopAffineLinks links;
     private final Waiters waiters = new Waiters();
@@ -99,7 +103,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** As above, with another fallback re-check interval (tests use a long one to see pub/sub alone). */
     RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, Duration recheckInterval) {
-        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, recheckInterval, null, null);
+        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, RedisStoreSettings.DEFAULTS,
+                recheckInterval, null, null);
+    }
+
+    /** A standalone or Sentinel store with {@code settings}, connections on Lettuce's threads (tests, tools). */
+    public RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, RedisStoreSettings settings) {
+        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, settings, Duration.ofMillis(RECHECK_MILLIS),
+                null, null);
     }
 
     /**
@@ -110,7 +121,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      */
     public static RedisIdempotencyStore standalone(String uri, String keyPrefix, Duration commandTimeout,
                                                    EventLoopGroup loops, Class<? extends Channel> channelType) {
-        return new RedisIdempotencyStore(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix,
+        return standalone(uri, keyPrefix, commandTimeout, RedisStoreSettings.DEFAULTS, loops, channelType);
+    }
+
+    /** As above, with {@code settings} (fence retention, replicas a completion waits for). */
+    public static RedisIdempotencyStore standalone(String uri, String keyPrefix, Duration commandTimeout,
+                                                   RedisStoreSettings settings, EventLoopGroup loops,
+                                                   Class<? extends Channel> channelType) {
+        return new RedisIdempotencyStore(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, settings,
                 Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
     }
 
@@ -125,19 +143,27 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     /** As above, with one connection per event loop of {@code loops}, as {@link #standalone}. */
     public static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
                                                 EventLoopGroup loops, Class<? extends Channel> channelType) {
-        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix,
+        return cluster(seedUris, keyPrefix, commandTimeout, RedisStoreSettings.DEFAULTS, loops, channelType);
+    }
+
+    /** As above, with {@code settings} (fence retention; {@code min-replicas} is refused with a Cluster). */
+    public static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
+                                                RedisStoreSettings settings, EventLoopGroup loops,
+                                                Class<? extends Channel> channelType) {
+        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix, settings,
                 Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
     }
 
     static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
                                          Duration recheckInterval) {
         return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix,
-                recheckInterval, null, null);
+                RedisStoreSettings.DEFAULTS, recheckInterval, null, null);
     }
 
-    private RedisIdempotencyStore(RedisLink.Connector connector, String keyPrefix, Duration recheckInterval,
-                                  EventLoopGroup loops, Class<? extends Channel> channelType) {
+    private RedisIdempotencyStore(RedisLink.Connector connector, String keyPrefix, RedisStoreSettings settings,
+                                  Duration recheckInterval, EventLoopGroup loops, Class<? extends Channel> channelType) {
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+        this.fenceRetention = settings.fenceRetention();
         String channelName = keyPrefix + "events";
         this.channel = bytes(channelName);
         this.links = LoopAffineLinks.open(connector, loops, channelType, channelName, waiters::wake);
@@ -172,7 +198,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletionStage<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
                                               boolean takeOverUnknown, Duration unknownTtl) {
-        return guarded(() -> CLAIM.<List<Object>>run(redis(), key(id), bytes(fingerprint), bytes(owner),
+        return guarded(() -> CLAIM.<List<Object>>run(redis(), recordAndFence(id), bytes(fingerprint), bytes(owner),
                         bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
                         channel, bytes(id))
                 .thenApply(this::claimResult));
@@ -225,7 +251,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompletionStage<Boolean> release(String id, String owner, long fence) {
-        return ownerWrite(RELEASE, id, bytes(owner), bytes(fence), channel, bytes(id));
+        return guarded(() -> RELEASE.<Long>run(redis(), recordAndFence(id), bytes(owner), bytes(fence), channel,
+                bytes(id), bytes(fenceRetention.toMillis())).thenApply(written -> written == 1));
     }
 
     @Override
@@ -245,7 +272,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompletionStage<Boolean> delete(String id) {
-        return guarded(() -> DELETE.<Long>run(redis(), key(id), channel, bytes(id)).thenApply(deleted -> deleted == 1));
+        return guarded(() -> DELETE.<Long>run(redis(), recordAndFence(id), channel, bytes(id),
+                bytes(fenceRetention.toMillis())).thenApply(deleted -> deleted == 1));
     }
 
     @Override
@@ -368,6 +396,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      */
     private byte[] stagingKey(String id, String owner, long fence) {
         return bytes(keyPrefix + "{" + id + "}:body:" + fence + ":" + owner);
+    }
+
+    /**
+     * The record and its fence tombstone {@code <prefix>{<id>}:fence}, the last fence of a released or purged
+     * record, so the key's next claim gets a higher one (same hash tag, same Cluster slot).
+     */
+    private byte[][] recordAndFence(String id) {
+        return new byte[][] {key(id), bytes(keyPrefix + "{" + id + "}:fence")};
     }
 
     /** {@code <prefix>{<id>}}: the braces are the hash tag, so a record's keys always share one Cluster slot. */

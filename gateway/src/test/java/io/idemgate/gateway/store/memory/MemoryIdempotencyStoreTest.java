@@ -36,6 +36,23 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         clock.advance(duration);
     }
 
+    @Override
+    protected long micros() {
+        return clock.instant().getEpochSecond() * 1_000_000L + clock.instant().getNano() / 1_000;
+    }
+
+    @Test
+    void fencesStayAboveTheClockInMicrosecondsAndAboveEachOther() {
+        long floor = micros();
+        claim(FINGERPRINT, OWNER, false);
+        assertThat(fence).isGreaterThanOrEqualTo(floor);
+        long first = fence;
+        await(store.release(id, OWNER, first));
+        // Same clock reading: the sequence, not the clock, keeps the next fence higher.
+        claim(FINGERPRINT, OTHER_OWNER, false);
+        assertThat(fence).isGreaterThan(first);
+    }
+
     private MemoryIdempotencyStore memory() {
         return (MemoryIdempotencyStore) store;
     }
@@ -63,9 +80,9 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     void expiredRecordsAreEvictedBeforeOlderLiveOnes() {
         try (MemoryIdempotencyStore small = new MemoryIdempotencyStore(2, clock)) {
             claimIn(small, "old");
-            await(small.complete("old", OWNER, 1, response("kept"), Duration.ofHours(1)));
+            await(small.complete("old", OWNER, fence, response("kept"), Duration.ofHours(1)));
             claimIn(small, "short");
-            await(small.complete("short", OWNER, 1, response("gone"), Duration.ofSeconds(1)));
+            await(small.complete("short", OWNER, fence, response("gone"), Duration.ofSeconds(1)));
             clock.advance(Duration.ofSeconds(2));
 
             claimIn(small, "new");
@@ -79,6 +96,7 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     void aNewKeyIsRefusedWhenEveryRecordIsInFlight() {
         try (MemoryIdempotencyStore small = new MemoryIdempotencyStore(2, clock)) {
             claimIn(small, "a");
+            long a = fence;
             claimIn(small, "b");
 
             CompletionStage<ClaimResult> refused = small.claim("c", FINGERPRINT, OWNER, lease(), true, ttl());
@@ -86,8 +104,8 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
             assertThatThrownBy(() -> refused.toCompletableFuture().get())
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreFullException.class);
             assertThat(claimIn(small, "a")).isInstanceOf(ClaimResult.Existing.class);
-            await(small.release("a", OWNER, 1));
-            assertThat(claimIn(small, "c")).isEqualTo(new Claimed(1, false));
+            await(small.release("a", OWNER, a));
+            assertClaimedAbove(claimIn(small, "c"), a, false);
         }
     }
 
@@ -105,7 +123,7 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     @Test
     void theSweeperDropsExpiredRecordsNobodyTouches() {
         claim(FINGERPRINT, OWNER, false);
-        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        await(store.complete(id, OWNER, fence, response("paid"), ttl()));
         clock.advance(ttl());
 
         memory().sweep();
@@ -119,7 +137,7 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         claim(FINGERPRINT, OWNER, false);
         clock.advance(lease());
 
-        assertThat(await(store.complete(id, OWNER, 1, response("late but known"), ttl()))).isTrue();
+        assertThat(await(store.complete(id, OWNER, fence, response("late but known"), ttl()))).isTrue();
         assertThat(((ClaimResult.Existing) claim(FINGERPRINT, OTHER_OWNER, true)).record())
                 .isInstanceOf(Completed.class);
     }
@@ -143,12 +161,13 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     void aWakenedWaiterMayCallTheStoreFromItsCallback() {
         // Waiters are completed outside the map's locks; a callback re-entering compute would otherwise fail.
         claim(FINGERPRINT, OWNER, false);
+        long first = fence;
         AtomicReference<ClaimResult> reclaimed = new AtomicReference<>();
         store.awaitChange(id).thenRun(() -> reclaimed.set(claim(FINGERPRINT, OTHER_OWNER, false)));
 
-        await(store.release(id, OWNER, 1));
+        await(store.release(id, OWNER, first));
 
-        assertThat(reclaimed).hasValue(new Claimed(1, false));
+        assertClaimedAbove(reclaimed.get(), first, false);
     }
 
     @Test
@@ -157,7 +176,7 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         long inFlight = memory().retainedBytes();
         StoredResponse big = new StoredResponse(200, List.of(), new byte[100_000], false);
 
-        await(store.complete(id, OWNER, 1, big, ttl()));
+        await(store.complete(id, OWNER, fence, big, ttl()));
         assertThat(memory().retainedBytes()).isGreaterThanOrEqualTo(100_000).isGreaterThan(inFlight);
 
         await(store.delete(id));
@@ -187,11 +206,15 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     private ClaimResult claimIn(MemoryIdempotencyStore target, String key) {
-        return await(target.claim(key, FINGERPRINT, OWNER, lease(), true, ttl()));
+        ClaimResult result = await(target.claim(key, FINGERPRINT, OWNER, lease(), true, ttl()));
+        if (result instanceof Claimed claimed) {
+            fence = claimed.fence();
+        }
+        return result;
     }
 
     private void claimAndComplete(MemoryIdempotencyStore target, String key) {
         claimIn(target, key);
-        assertThat(await(target.complete(key, OWNER, 1, response(key), ttl()))).isTrue();
+        assertThat(await(target.complete(key, OWNER, fence, response(key), ttl()))).isTrue();
     }
 }

@@ -2,7 +2,7 @@ package io.idemgate.gateway.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.testsupport.RedisServer;
 import io.idemgate.gateway.testsupport.TcpRelay;

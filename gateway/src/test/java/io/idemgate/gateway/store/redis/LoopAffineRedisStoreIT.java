@@ -3,7 +3,7 @@ package io.idemgate.gateway.store.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
-import io.idemgate.gateway.server.Transport;
+import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.ClaimResult.Claimed;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -87,8 +87,7 @@ class LoopAffineRedisStoreIT extends RedisStoreContract {
     void closingTheStoreLeavesTheGatewayLoopsRunning() throws Exception {
         IdempotencyStore other = createStore();
         String recordId = "close-" + UUID.randomUUID();
-        assertThat(await(other.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())))
-                .isEqualTo(new Claimed(1, false));
+        fence = fenceOf(await(other.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
         other.close();
         assertThat(group.isShuttingDown()).isFalse();
         CompletableFuture<Boolean> ran = new CompletableFuture<>();
@@ -110,9 +109,8 @@ class LoopAffineRedisStoreIT extends RedisStoreContract {
     @Test
     void aCompletedRecordIsReadBackWholeThroughEveryLoopsConnection() throws Exception {
         String recordId = "whole-" + UUID.randomUUID();
-        assertThat(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())))
-                .isEqualTo(new Claimed(1, false));
-        assertThat(await(store.complete(recordId, OWNER, 1, response("paid"), ttl()))).isTrue();
+        fence = fenceOf(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
+        assertThat(await(store.complete(recordId, OWNER, fence, response("paid"), ttl()))).isTrue();
         for (EventExecutor loop : group) {
             CompletableFuture<Object> read = new CompletableFuture<>();
             loop.execute(() -> store.get(recordId).whenComplete((r, e) -> read.complete(e != null ? e : r.orElseThrow())));

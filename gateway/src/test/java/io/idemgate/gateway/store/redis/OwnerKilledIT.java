@@ -105,7 +105,7 @@ class OwnerKilledIT {
     private static String sharedConfig() {
         return """
                 idemgate.store { type = redis, redis { uri = "%1$s" } }
-                idemgate.defaults.idempotency { lease = %3$dms, wait-timeout = 10s }
+                idemgate.defaults.idempotency { lease = %3$dms, wait-timeout = 10s, scope.when-missing = shared }
                 idemgate.routes = [
                   { name = reject, match.path = "/reject/**", upstream { urls = ["%2$s"], response-timeout = 20s },
                     idempotency.outcome-unknown = reject }

@@ -47,9 +47,8 @@ class RedisClusterStoreIT extends RedisStoreContract {
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 30; i++) {
             String recordId = "spread-" + UUID.randomUUID();
-            assertThat(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())))
-                    .isEqualTo(new Claimed(1, false));
-            assertThat(await(store.complete(recordId, OWNER, 1, response("paid-" + i), ttl()))).isTrue();
+            fence = fenceOf(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
+            assertThat(await(store.complete(recordId, OWNER, fence, response("paid-" + i), ttl()))).isTrue();
             assertThat(bodyOf(((Completed) await(store.get(recordId)).orElseThrow()).response()))
                     .isEqualTo(("paid-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
@@ -68,9 +67,8 @@ class RedisClusterStoreIT extends RedisStoreContract {
         }
         for (RedisServer node : cluster.nodes()) {
             String recordId = idOwnedBy(node);
-            assertThat(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())))
-                    .isEqualTo(new Claimed(1, false));
-            assertThat(await(store.complete(recordId, OWNER, 1, response("paid"), ttl()))).isTrue();
+            fence = fenceOf(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
+            assertThat(await(store.complete(recordId, OWNER, fence, response("paid"), ttl()))).isTrue();
         }
     }
 
@@ -82,11 +80,11 @@ class RedisClusterStoreIT extends RedisStoreContract {
                 Duration.ofMinutes(1))) {
             for (RedisServer node : cluster.nodes()) {
                 String recordId = idOwnedBy(node);
-                await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl()));
+                fence = fenceOf(await(store.claim(recordId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
                 CompletableFuture<Void> waiter = other.awaitChange(recordId);
                 assertThat(waiter).isNotDone();
 
-                await(store.complete(recordId, OWNER, 1, response("paid"), ttl()));
+                await(store.complete(recordId, OWNER, fence, response("paid"), ttl()));
 
                 assertThat(waiter).as("waiter for a record on port %d", node.port()).succeedsWithin(wakeWithin());
             }
@@ -121,24 +119,24 @@ class RedisClusterStoreIT extends RedisStoreContract {
                     .failsWithin(Duration.ofSeconds(3));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(COMMAND_TIMEOUT.plusMillis(500));
             // The cluster marks a master failed only after cluster-node-timeout (15 s); until then the others serve.
-            assertThat(await(store.claim(onUp, FINGERPRINT, OWNER, lease(), false, ttl())))
-                    .isEqualTo(new Claimed(1, false));
+            fence = fenceOf(await(store.claim(onUp, FINGERPRINT, OWNER, lease(), false, ttl())), false);
             // Lettuce re-homes both stores' subscriptions on a live node, and completions there still wake.
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> cluster.pubSubClients() == 2);
             CompletableFuture<Void> wokenWhileDown = other.awaitChange(onUp);
             assertThat(wokenWhileDown).isNotDone();
-            assertThat(await(store.complete(onUp, OWNER, 1, response("paid"), ttl()))).isTrue();
+            assertThat(await(store.complete(onUp, OWNER, fence, response("paid"), ttl()))).isTrue();
             assertThat(wokenWhileDown).succeedsWithin(wakeWithin());
 
             down.restart();
             cluster.awaitStateOk();
 
             Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
-                    await(store.claim(onDown, FINGERPRINT, OWNER, lease(), false, ttl())).equals(new Claimed(1, false)));
+                    await(store.claim(onDown, FINGERPRINT, OWNER, lease(), false, ttl())) instanceof Claimed claimed
+                    && (fence = claimed.fence()) > 0);
             // The node came back empty (no persistence); its slots are served again and its records wake waiters.
             CompletableFuture<Void> waiter = other.awaitChange(onDown);
             assertThat(waiter).isNotDone();
-            await(store.complete(onDown, OWNER, 1, response("paid"), ttl()));
+            await(store.complete(onDown, OWNER, fence, response("paid"), ttl()));
             assertThat(waiter).succeedsWithin(wakeWithin());
         }
     }

@@ -48,8 +48,8 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
     void scriptsForgottenByRedisAreSentAgain() {
         assertThat(redis.command("SCRIPT FLUSH")).isEqualTo("+OK");
 
-        assertThat(claim(FINGERPRINT, OWNER, false)).isEqualTo(new Claimed(1, false));
-        assertThat(await(store.complete(id, OWNER, 1, response("paid"), ttl()))).isTrue();
+        assertClaimedAbove(claim(FINGERPRINT, OWNER, false), 0, false);
+        assertThat(await(store.complete(id, OWNER, fence, response("paid"), ttl()))).isTrue();
     }
 
     @Test
@@ -57,17 +57,16 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         // Unwatched: the first request of a key that nobody duplicates costs no PUBLISH.
         long before = publishCalls();
         claim(FINGERPRINT, OWNER, false);
-        assertThat(await(store.complete(id, OWNER, 1, response("paid"), ttl()))).isTrue();
+        assertThat(await(store.complete(id, OWNER, fence, response("paid"), ttl()))).isTrue();
         assertThat(publishCalls()).isEqualTo(before);
 
         // Watched: a waiter's registration marks the record, and its completion is published.
         String watchedId = id + "-watched";
-        assertThat(await(store.claim(watchedId, FINGERPRINT, OWNER, lease(), false, ttl())))
-                .isEqualTo(new Claimed(1, false));
+        fence = fenceOf(await(store.claim(watchedId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
         CompletableFuture<Void> waiter = store.awaitChange(watchedId);
         Awaitility.await().atMost(wakeWithin()).until(() ->
                 ":1".equals(redis.command("HEXISTS " + PREFIX + "{" + watchedId + "} watched")));
-        assertThat(await(store.complete(watchedId, OWNER, 1, response("paid"), ttl()))).isTrue();
+        assertThat(await(store.complete(watchedId, OWNER, fence, response("paid"), ttl()))).isTrue();
         assertThat(waiter).succeedsWithin(wakeWithin());
         assertThat(publishCalls()).isEqualTo(before + 1);
     }
@@ -88,7 +87,7 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
             CompletableFuture<Void> waiter = other.awaitChange(id);
             assertThat(waiter).isNotDone();
 
-            await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+            await(store.complete(id, OWNER, fence, response("paid"), ttl()));
 
             assertThat(waiter).succeedsWithin(wakeWithin());
         }
@@ -111,13 +110,14 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
             claim(FINGERPRINT, OWNER, false);
             letTimePass(lease());
 
-            assertThat(await(other.claim(id, FINGERPRINT, OTHER_OWNER, lease(), true, ttl())))
-                    .isEqualTo(new Claimed(2, true));
+            long first = fence;
+            fence = fenceOf(await(other.claim(id, FINGERPRINT, OTHER_OWNER, lease(), true, ttl())), true);
+            assertThat(fence).isGreaterThan(first);
 
-            assertThat(await(store.complete(id, OWNER, 1, response("stale"), ttl()))).isFalse();
-            assertThat(await(store.renew(id, OWNER, 1, lease()))).isFalse();
+            assertThat(await(store.complete(id, OWNER, first, response("stale"), ttl()))).isFalse();
+            assertThat(await(store.renew(id, OWNER, first, lease()))).isFalse();
             assertThat(((InFlight) await(store.get(id)).orElseThrow()).owner()).isEqualTo(OTHER_OWNER);
-            assertThat(await(other.complete(id, OTHER_OWNER, 2, response("fresh"), ttl()))).isTrue();
+            assertThat(await(other.complete(id, OTHER_OWNER, fence, response("fresh"), ttl()))).isTrue();
         }
     }
 
@@ -130,7 +130,7 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         }
         var response = new StoredResponse(200,
                 List.of(Map.entry("Set-Cookie", "a=1"), Map.entry("Set-Cookie", "b=\"2\"")), body, false);
-        await(store.complete(id, OWNER, 1, response, ttl()));
+        await(store.complete(id, OWNER, fence, response, ttl()));
 
         var completed = (Completed) record();
         assertThat(bodyOf(completed.response())).isEqualTo(body);
@@ -151,9 +151,9 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         redis.restart();
 
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> await(store.ping()));
-        assertThat(claim(FINGERPRINT, OWNER, false)).isEqualTo(new Claimed(1, false));
+        assertClaimedAbove(claim(FINGERPRINT, OWNER, false), 0, false);
         CompletableFuture<Void> waiter = store.awaitChange(id);
-        await(store.complete(id, OWNER, 1, response("paid"), ttl()));
+        await(store.complete(id, OWNER, fence, response("paid"), ttl()));
         assertThat(waiter).succeedsWithin(wakeWithin());
     }
 
@@ -162,7 +162,7 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         claim(FINGERPRINT, OWNER, false);
         byte[] body = DeterministicBytes.bytes(3 * BodyChunks.CHUNK_SIZE + 500);
 
-        assertThat(await(store.complete(id, OWNER, 1, new StoredResponse(200, List.of(), body, false), ttl()))).isTrue();
+        assertThat(await(store.complete(id, OWNER, fence, new StoredResponse(200, List.of(), body, false), ttl()))).isTrue();
 
         try (Inspector redisView = new Inspector()) {
             String recordKey = PREFIX + "{" + id + "}";
@@ -183,7 +183,8 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
                     .isGreaterThan(redisView.sync.pttl(recordKey));
 
             assertThat(await(store.delete(id))).isTrue();
-            assertThat(redisView.keysOf(id)).as("delete leaves no body behind").isEmpty();
+            assertThat(redisView.keysOf(id)).as("delete leaves no body behind, only the fence tombstone")
+                    .containsExactly(PREFIX + "{" + id + "}:fence");
         }
     }
 
@@ -191,10 +192,12 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
     void aLargeCompleteByAnOwnerThatLostItsLeaseIsRefusedAndLeavesNoStagedBody() {
         claim(FINGERPRINT, OWNER, false);
         letTimePass(lease());
-        assertThat(await(store.claim(id, FINGERPRINT, OTHER_OWNER, lease(), true, ttl()))).isEqualTo(new Claimed(2, true));
+        long first = fence;
+            fence = fenceOf(await(store.claim(id, FINGERPRINT, OTHER_OWNER, lease(), true, ttl())), true);
+            assertThat(fence).isGreaterThan(first);
 
         StoredResponse late = new StoredResponse(200, List.of(), DeterministicBytes.bytes(2 * BodyChunks.CHUNK_SIZE + 1), false);
-        assertThat(await(store.complete(id, OWNER, 1, late, ttl()))).isFalse();
+        assertThat(await(store.complete(id, OWNER, first, late, ttl()))).isFalse();
 
         try (Inspector redisView = new Inspector()) {
             assertThat(redisView.keysOf(id)).containsExactly(PREFIX + "{" + id + "}");

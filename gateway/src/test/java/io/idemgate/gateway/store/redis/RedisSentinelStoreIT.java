@@ -48,10 +48,10 @@ class RedisSentinelStoreIT {
                         Duration.ofSeconds(1)));
         try (IdempotencyStore store = StoreFactory.create(config)) {
             Duration minute = Duration.ofMinutes(1);
-            assertThat(await(store.claim("k1", "fp", "gw1/1", minute, false, minute))).isEqualTo(new Claimed(1, false));
+            long fence = ((Claimed) await(store.claim("k1", "fp", "gw1/1", minute, false, minute))).fence();
             CompletableFuture<Void> waiter = store.awaitChange("k1");
 
-            assertThat(await(store.complete("k1", "gw1/1", 1, new StoredResponse(200, List.of(), new byte[] {1}, false),
+            assertThat(await(store.complete("k1", "gw1/1", fence, new StoredResponse(200, List.of(), new byte[] {1}, false),
                     minute))).isTrue();
 
             assertThat(waiter).succeedsWithin(Duration.ofSeconds(3));

@@ -1,6 +1,5 @@
-package io.idemgate.gateway.exchange;
+package io.idemgate.gateway.route;
 
-import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.upstream.UpstreamClient;
 
 /** The route rules and the upstream pools built for them; swapped as one on reload. */

@@ -1,4 +1,4 @@
-package io.idemgate.gateway.server;
+package io.idemgate.gateway.transport;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;

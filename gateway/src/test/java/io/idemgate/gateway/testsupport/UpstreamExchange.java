@@ -18,13 +18,13 @@ import java.util.Map;
  * One request/response on a {@link TestUpstream} connection, as a {@link Behaviour} sees it.
  * Every method must be called on the connection's event loop ({@link #executor()}).
  */
-public final class Exchange {
+public final class UpstreamExchange {
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
     private final boolean keepAlive;
 
-    Exchange(ChannelHandlerContext ctx, HttpRequest request) {
+    UpstreamExchange(ChannelHandlerContext ctx, HttpRequest request) {
         this.ctx = ctx;
         this.request = request;
         this.keepAlive = HttpUtil.isKeepAlive(request);
