@@ -71,7 +71,7 @@ class LinkBorrowingIT {
 
         String id = "borrow-" + UUID.randomUUID();
         assertThat(onSecondLoop(() -> store.claim(id, "fp", "owner", Duration.ofSeconds(30), false,
-                Duration.ofMinutes(1)))).isEqualTo(new ClaimResult.Claimed(1, false));
+                Duration.ofMinutes(1)))).isInstanceOf(ClaimResult.Claimed.class);
         assertThat(onSecondLoop(() -> store.get(id))).isPresent();
         assertThat(store.borrowedCommands()).isGreaterThanOrEqualTo(2);
 
