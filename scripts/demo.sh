@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Builds Idemgate if needed, then runs the demo upstream (:8081) and the gateway (:8080, admin :9090)
+# Builds Idemgate if a jar is missing or older than the sources (REBUILD=1 forces it), then runs the demo upstream (:8081) and the gateway (:8080, admin :9090)
 # in the foreground. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f gateway/target/idemgate.jar ] || [ ! -f loadtest/target/idemgate-loadtest.jar ] || [ "${REBUILD:-0}" = 1 ]; then
-  echo "building (mvn -B -q package -DskipTests)..."
-  mvn -B -q package -DskipTests
-fi
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() {

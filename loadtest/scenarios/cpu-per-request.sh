@@ -38,7 +38,8 @@ for tool in wrk nginx haproxy redis-server redis-cli curl; do
 done
 ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 [ -f "$ECHO_MODULE" ] || { echo "nginx echo module missing: apt-get install -y libnginx-mod-http-echo" >&2; exit 1; }
-[ -f gateway/target/idemgate.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar
 
 UP_PORT=$BASE; REDIS_PORT=$((BASE + 1))
 declare -A PORT ADMIN PID

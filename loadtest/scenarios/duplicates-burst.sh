@@ -18,7 +18,8 @@ GW_PORT=${GW_PORT:-18180}
 ADMIN_PORT=${ADMIN_PORT:-19190}
 OUT=${OUT:-results/duplicates-burst-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -49,6 +50,7 @@ pids+=($!)
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$UP_PORT/stats" 2>/dev/null && break; sleep 0.1; done
 
+echo "warm-up: 8 s closed loop through the gateway (JIT; not measured, output in $OUT/warmup.txt) ..."
 # Closed-loop warm-up (JIT) with its own keys: unique per run, so they never collide with the measured run's.
 taskset -c 1 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" \
   --closed-loop --connections 32 --duration 8s --duplicate-ratio 0.3 > "$OUT/warmup.txt" 2>&1 || true

@@ -16,7 +16,8 @@ OUT=${OUT:-results/idempotent-$(date +%Y%m%d-%H%M%S)}
 LUA=loadtest/scenarios/lua
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -63,6 +64,7 @@ run() {
 }
 # Warm-up of every path, twice over: the JIT (C2) shares core 0 with the gateway and keeps compiling
 # for about 20 s of traffic; measured before it settles, the Redis path showed half its steady rate.
+echo "warm-up: 6 x ${WARMUP:-10} s of wrk over every path (JIT; not measured) ..."
 for s in "pt 16 post.lua /pt/orders" "idem 16 unique-keys.lua /v1/orders" "replay 16 replay.lua /v1/orders" \
          "pt 16 post.lua /pt/orders" "idem 16 unique-keys.lua /v1/orders" "replay 16 replay.lua /v1/orders"; do
   set -- $s; taskset -c 1 wrk -t2 -c"$2" -d"${WARMUP:-10}s" -s "$LUA/$3" "http://127.0.0.1:$GW_PORT$4" > /dev/null

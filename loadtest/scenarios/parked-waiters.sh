@@ -23,7 +23,8 @@ ADMIN_PORT=${ADMIN_PORT:-19590}
 OUT=${OUT:-results/parked-waiters-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -ge $((WAITERS + 200)) ] || { echo "ulimit -n $(ulimit -n) is too low for $WAITERS waiters" >&2; exit 1; }
 LATENCY_S=$(awk -v l="$UP_LATENCY" 'BEGIN { n = l + 0; if (l ~ /ms$/) n /= 1000; else if (l ~ /m$/) n *= 60; printf "%d", n + 1 }')
@@ -63,6 +64,7 @@ pids+=($GW_PID)
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" || { echo "gateway not ready" >&2; exit 1; }
 
+echo "warm-up: 5 s closed loop and 500 waiters on /warm (not measured, output in $OUT/warmup*.txt) ..."
 # Warm-up: keys, replays and parked waiters (a burst of one key) on the fast route.
 taskset -c 1 $LOADTEST load --target "http://127.0.0.1:$GW_PORT/warm/orders" --closed-loop --connections 64 --duration 5s \
   --duplicate-ratio 0.3 --burst 50 --burst-every 200ms > "$OUT/warmup.txt" 2>&1 || true

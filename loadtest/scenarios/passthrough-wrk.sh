@@ -15,7 +15,8 @@ OUT=${OUT:-results/passthrough-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -51,6 +52,7 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 
 run() { # name port
+  echo "$1: 5 s warm-up (not measured), then ${DURATION} s measured ..."
   taskset -c 1 wrk -t2 -c"$CONNS" -d5s -s "$OUT/post.lua" "http://127.0.0.1:$2/v1/orders" > /dev/null # warm-up
   local cpu0; cpu0=$(awk '{print $14+$15}' "/proc/$GW_PID/stat")
   taskset -c 1 wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s "$OUT/post.lua" "http://127.0.0.1:$2/v1/orders" | tee "$OUT/$1.txt"

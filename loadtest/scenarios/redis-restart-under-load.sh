@@ -33,7 +33,8 @@ OUT=${OUT:-results/redis-restart-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT/redis"
 OUT=$(cd "$OUT" && pwd)
 command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 [ "$KILL_AT" -lt "$DURATION" ] || { echo "KILL_AT must be < DURATION" >&2; exit 2; }
 
 pids=()
@@ -80,6 +81,7 @@ pids+=($GW_PID)
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" || { echo "gateway not ready" >&2; exit 1; }
 
+echo "warm-up: 5 s closed loop on each route (JIT; not measured, output in $OUT/warmup-*.txt) ..."
 # Warm-up (JIT) on both routes with keys of their own.
 for path in closed open; do
   taskset -c 1 $LOADTEST load --target "http://127.0.0.1:$GW_PORT/$path/orders" --closed-loop --connections 16 \

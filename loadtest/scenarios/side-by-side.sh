@@ -31,7 +31,8 @@ for tool in wrk nginx haproxy; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "$tool missing: apt-get install -y wrk nginx haproxy" >&2; exit 1; }
 done
 export PATH=$PATH:/usr/sbin
-[ -f gateway/target/idemgate.jar ] && [ -f loadtest/target/idemgate-loadtest.jar ] || mvn -B -q package -DskipTests
+. scripts/lib/jars.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -134,6 +135,7 @@ ticks() {
 }
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
 
+echo "warm-up: ${WARMUP} s of wrk per proxy ($PROXIES; JIT and caches; not measured) ..."
 for proxy in $PROXIES; do
   taskset -c 1 wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$TMP/post.lua" "http://127.0.0.1:${PORT[$proxy]}/v1/orders" > /dev/null
 done

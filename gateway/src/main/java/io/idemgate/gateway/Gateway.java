@@ -8,6 +8,7 @@ import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.LoggingConfig;
 import io.idemgate.gateway.config.RouteConfig;
+import io.idemgate.gateway.config.TlsFiles;
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.exchange.BufferedBodyBudget;
 import io.idemgate.gateway.exchange.DrainSignal;
@@ -24,6 +25,9 @@ import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
+import io.idemgate.gateway.tls.CertificateWatcher;
+import io.idemgate.gateway.tls.ServerTls;
+import io.idemgate.gateway.tls.TlsFileException;
 import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
 import io.netty.channel.EventLoopGroup;
@@ -63,9 +67,17 @@ public final class Gateway implements AutoCloseable {
     /** Access lines that may wait for the writer: about a second at 8,000 req/s, then lines are dropped and counted. */
     private static final int ACCESS_LOG_QUEUE = 8192;
     private final AccessLogWriter accessLogWriter;
+    private final ServerTls serverTls; // null: cleartext
+    private final ServerTls adminTls;  // null: cleartext
+    private CertificateWatcher certificateWatcher;
+    /** How often certificate files are looked at for a change. */
+    private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(1);
 
     private Gateway(GatewayConfig config, Path configFile, PrometheusRegistry registry) {
         this.config = config;
+        // First: a bad certificate stops the start before any thread exists.
+        this.serverTls = serverTls(config.server().tls(), true);
+        this.adminTls = serverTls(config.admin().tls(), false);
         this.transport = Transport.detect();
         this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
         this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
@@ -87,7 +99,7 @@ public final class Gateway implements AutoCloseable {
                 new DrainSignal(), store, new OwnerIds(), new BufferedBodyBudget(config.server().maxBufferedRequestBytes()),
                 keyHasher);
         metrics.registerBufferedRequestBytes(services.bodyBudget()::used);
-        this.proxy = new ProxyServer(config.server(), services, transport, ioGroup);
+        this.proxy = new ProxyServer(config.server(), services, transport, ioGroup, serverTls);
         RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), store, keyHasher);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
@@ -97,7 +109,7 @@ public final class Gateway implements AutoCloseable {
                 .routes(() -> routing.get().table().configs())
                 .route(HttpMethod.GET, RecordsEndpoint.PATH, records::inspect, true)
                 .route(HttpMethod.DELETE, RecordsEndpoint.PATH, records::purge, true)
-                .build());
+                .build(), adminTls);
     }
 
     /** Starts a gateway with its own metrics registry, JVM metrics included; its routes cannot be reloaded. */
@@ -124,12 +136,28 @@ public final class Gateway implements AutoCloseable {
             if (reloader != null) {
                 reloader.start();
             }
+            List<ServerTls> certificates = java.util.stream.Stream.of(serverTls, adminTls)
+                    .filter(java.util.Objects::nonNull).toList();
+            if (!certificates.isEmpty()) {
+                certificateWatcher = new CertificateWatcher(certificates, CERTIFICATE_CHECK, metrics::certificateReload);
+            }
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
         }
         log.atInfo().addKeyValue("routes", config.routes().size()).addKeyValue("config", config.origin())
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
+    }
+
+    private static ServerTls serverTls(TlsFiles files, boolean offerH2) {
+        if (files == null) {
+            return null;
+        }
+        try {
+            return new ServerTls(files, offerH2);
+        } catch (TlsFileException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
@@ -195,6 +223,9 @@ public final class Gateway implements AutoCloseable {
             return true;
         }
         stopped = true;
+        if (certificateWatcher != null) {
+            certificateWatcher.close();
+        }
         boolean clean = proxy.stop(grace);
         if (reloader != null) {
             reloader.close(); // before the loops stop: no reload swaps pools in behind us, replaced pools close now

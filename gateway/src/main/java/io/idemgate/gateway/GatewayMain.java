@@ -7,10 +7,12 @@ import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.logging.ConsoleLogFormat;
 import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
+import io.idemgate.gateway.tls.TlsCheck;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -86,6 +88,12 @@ public final class GatewayMain {
         }
         if (healthCheck) {
             return HealthCheck.probe(HealthCheck.urlFor(config.admin()), HealthCheck.TIMEOUT, err);
+        }
+        List<String> tlsProblems = TlsCheck.problems(config);
+        if (!tlsProblems.isEmpty()) {
+            err.println("invalid configuration: certificate files of " + config.origin() + ":\n  "
+                    + String.join("\n  ", tlsProblems));
+            return 1;
         }
         if (checkOnly) {
             out.println(RoutesJson.render(config.routes()));

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.AdminConfig;
+import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -34,8 +35,16 @@ public final class AdminServer {
     private final BearerTokenCheck tokenCheck;
     private final ChannelGroup connections = new DefaultChannelGroup("idemgate-admin", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
+    private final ServerTls tls; // null: cleartext
 
     public AdminServer(AdminConfig config, Transport transport, EventLoopGroup group, AdminEndpoints endpoints) {
+        this(config, transport, group, endpoints, null);
+    }
+
+    /** @param tls the admin listener's certificate ({@code admin.tls}), or null for cleartext */
+    public AdminServer(AdminConfig config, Transport transport, EventLoopGroup group, AdminEndpoints endpoints,
+                       ServerTls tls) {
+        this.tls = tls;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -63,6 +72,9 @@ public final class AdminServer {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        if (tls != null) {
+                            p.addLast(PipelineNames.Admin.TLS, tls.newHandler(ch.alloc()));
+                        }
                         addCodec(p);
                         addTimeouts(p);
                         addAggregator(p);

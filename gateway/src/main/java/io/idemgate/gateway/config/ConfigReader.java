@@ -48,6 +48,11 @@ final class ConfigReader {
         return origin;
     }
 
+    /** The full path of this block, e.g. {@code idemgate.server.tls}. */
+    String path() {
+        return path;
+    }
+
     String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }

@@ -60,11 +60,27 @@ final class GatewayConfigParser {
                 viaName,
                 r.duration("request-header-timeout", false),
                 r.duration("request-body-timeout", false),
-                r.bytes("max-buffered-request-bytes", 1, Long.MAX_VALUE));
+                r.bytes("max-buffered-request-bytes", 1, Long.MAX_VALUE),
+                TlsFilesParser.optional(r.block("tls")),
+                r.bool("h2c"),
+                http2(r.block("http2")));
+    }
+
+    private static Http2Config http2(ConfigReader r) {
+        int maxInt = Integer.MAX_VALUE;
+        return new Http2Config(
+                r.integer("max-concurrent-streams", 1, maxInt),
+                r.bytes("max-header-list-size", 1, 0xFFFFFFFFL),
+                // RFC 9113 §6.5.2: a window is at most 2^31-1.
+                (int) r.bytes("initial-window-size", 1, maxInt),
+                r.integer("max-resets-per-window", 1, maxInt),
+                r.duration("reset-window", false),
+                r.integer("max-queued-control-frames", 1, maxInt));
     }
 
     private static AdminConfig admin(ConfigReader r) {
-        return new AdminConfig(host(r), r.integer("port", 0, 65535), r.string("token"));
+        return new AdminConfig(host(r), r.integer("port", 0, 65535), r.string("token"),
+                TlsFilesParser.optional(r.block("tls")));
     }
 
     private static LoggingConfig logging(ConfigReader r) {

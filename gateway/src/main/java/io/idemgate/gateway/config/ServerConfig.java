@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param requestHeaderTimeout a request head must arrive whole this long after its first byte
  * @param requestBodyTimeout a request body may receive nothing this long before the exchange ends
  * @param maxBufferedRequestBytes request bodies held for fingerprinting, all connections together
+ * @param tls certificate and key to serve HTTPS with (h2 and http/1.1 by ALPN); null for cleartext
+ * @param h2c accept HTTP/2 with prior knowledge on cleartext (told apart from HTTP/1.1 by its preface)
  */
 public record ServerConfig(
         String host,
@@ -25,5 +27,8 @@ public record ServerConfig(
         String viaName,
         Duration requestHeaderTimeout,
         Duration requestBodyTimeout,
-        long maxBufferedRequestBytes) {
+        long maxBufferedRequestBytes,
+        TlsFiles tls,
+        boolean h2c,
+        Http2Config http2) {
 }

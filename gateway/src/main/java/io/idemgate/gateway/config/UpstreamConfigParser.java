@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Builds {@link UpstreamConfig} from a route's {@code upstream} block merged over the defaults.
- * URLs are normalised to {@code http://host:port} (port made explicit) so the client never guesses.
+ * URLs are normalised to {@code scheme://host:port} (port made explicit) so the client never guesses.
  */
 final class UpstreamConfigParser {
 
@@ -26,7 +26,14 @@ final class UpstreamConfigParser {
         int maxConnections = r.integer("max-connections", 1, Integer.MAX_VALUE);
         int maxPending = r.integer("max-pending-acquires", 0, Integer.MAX_VALUE);
         Duration idle = r.duration("pool-idle-timeout", false);
-        return new UpstreamConfig(urls, connect, response, maxConnections, maxPending, idle);
+        return new UpstreamConfig(urls, connect, response, maxConnections, maxPending, idle, tls(r.block("tls")));
+    }
+
+    private static UpstreamTlsConfig tls(ConfigReader r) {
+        String ca = r.string("ca").trim();
+        TlsFiles client = TlsFilesParser.optional(r);
+        boolean verify = r.bool("verify");
+        return new UpstreamTlsConfig(r.path(), ca.isEmpty() ? null : TlsFilesParser.path(r, "ca", ca), client, verify);
     }
 
     private static List<URI> urls(ConfigReader r) {
@@ -64,14 +71,11 @@ final class UpstreamConfigParser {
             throw new IllegalArgumentException("not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https")) {
-            throw new IllegalArgumentException("TLS to upstreams is not supported yet; use http://");
-        }
-        if (!scheme.equals("http")) {
-            throw new IllegalArgumentException("must be an http://host[:port] URL");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("must be an http://host[:port] or https://host[:port] URL");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("must be http://host[:port] with a valid host");
+            throw new IllegalArgumentException("must be " + scheme + "://host[:port] with a valid host");
         }
         if (uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("must not contain user info; credentials do not belong in the URL");
@@ -83,10 +87,10 @@ final class UpstreamConfigParser {
         if (path != null && !path.isEmpty() && !path.equals("/")) {
             throw new IllegalArgumentException("must not contain a path; requests are forwarded with their own path");
         }
-        int port = uri.getPort() == -1 ? 80 : uri.getPort();
+        int port = uri.getPort() == -1 ? (scheme.equals("https") ? 443 : 80) : uri.getPort();
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
-        return URI.create("http://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
+        return URI.create(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port);
     }
 }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * with 400/414/431 and closes, and closes idle or draining connections between exchanges.
  * One instance per connection; runs on its event loop.
  */
-public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
+public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter implements ClientConnection {
 
     /** Fired into every client pipeline when the gateway starts draining. */
     public static final Object DRAIN = new Object() {
@@ -193,26 +193,31 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
     }
 
     /** Whether this connection is to close after the current exchange (draining, or bad input seen). */
-    boolean closing() {
+    @Override
+    public boolean closing() {
         return closing;
     }
 
     /** Bad framing was seen: the decoder reads nothing more, so the connection closes after this answer. */
-    void malformedInput() {
+    @Override
+    public void malformedInput() {
         closing = true;
     }
 
-    String clientAddress() {
+    @Override
+    public String clientAddress() {
         return clientAddress;
     }
 
     /** The current exchange cannot take more of the request body now. */
-    void pauseReading() {
+    @Override
+    public void pauseReading() {
         pausedByExchange = true;
         updateAutoRead();
     }
 
-    void resumeReading() {
+    @Override
+    public void resumeReading() {
         pausedByExchange = false;
         updateAutoRead();
     }
@@ -232,7 +237,8 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
     }
 
     /** The exchange ended and the response was written; {@code keepAlive} says whether the connection stays. */
-    void exchangeFinished(Exchange exchange, boolean keepAlive) {
+    @Override
+    public void exchangeFinished(Exchange exchange, boolean keepAlive) {
         if (exchange != current) {
             return;
         }
@@ -252,7 +258,8 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
      * The current exchange passes the connection to its successor (a local answer, or the execution of
      * an idempotent request). The caller starts the successor only if this answers true.
      */
-    boolean handOver(Exchange from, Exchange to) {
+    @Override
+    public boolean handOver(Exchange from, Exchange to) {
         if (from != current) {
             to.onClientClosed();
             return false;
@@ -337,15 +344,16 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter {
             return;
         }
         UpstreamGroup group = routing.upstreams().forRoute(route.name());
+        RequestContext rc = new RequestContext(ctx, this, services, request, line, route, group::acquire);
         if (route.config().idempotency().appliesTo(line.methodName())) {
-            IdempotentExchange exchange = new IdempotentExchange(ctx, this, services, request, line, route, group);
+            IdempotentExchange exchange = new IdempotentExchange(rc);
             current = exchange;
             exchange.start();
             return;
         }
-        ProxyExchange exchange = new ProxyExchange(ctx, this, services, request, line, route);
+        ProxyExchange exchange = new ProxyExchange(rc);
         current = exchange;
-        exchange.start(group);
+        exchange.start();
     }
 
     private void rejectMalformed(Throwable cause) {

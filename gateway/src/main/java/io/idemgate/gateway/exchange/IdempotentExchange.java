@@ -18,7 +18,6 @@ import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.route.RouteIdempotency;
 import io.idemgate.gateway.store.ClaimResult;
-import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,8 +43,9 @@ final class IdempotentExchange implements Exchange {
 
     enum State { AGGREGATING, SCOPING, CLAIMING, WAITING, DONE }
 
+    private final RequestContext rc;
     private final ChannelHandlerContext ctx;
-    private final ClientRequestReceiver receiver;
+    private final ClientConnection receiver;
     private final ExchangeServices services;
     private final HttpRequest request;
     private final RequestLine line;
@@ -53,8 +53,6 @@ final class IdempotentExchange implements Exchange {
     private final RouteIdempotency policy;
     private final IdempotencyConfig config;
     private final RouteMetrics metrics;
-    private final ProxyHandOver handOver;
-    private final boolean clientKeepAlive;
     private final long startNanos = System.nanoTime();
 
     private State state = State.AGGREGATING;
@@ -72,19 +70,17 @@ final class IdempotentExchange implements Exchange {
     private InFlightWait wait;
     private boolean continueSent;
 
-    IdempotentExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, ExchangeServices services,
-                       HttpRequest request, RequestLine line, Route route, UpstreamGroup group) {
-        this.ctx = ctx;
-        this.receiver = receiver;
-        this.services = services;
-        this.request = request;
-        this.line = line;
-        this.route = route;
+    IdempotentExchange(RequestContext rc) {
+        this.rc = rc;
+        this.ctx = rc.ctx();
+        this.receiver = rc.connection();
+        this.services = rc.services();
+        this.request = rc.request();
+        this.line = rc.line();
+        this.route = rc.route();
         this.policy = route.idempotency();
         this.config = route.config().idempotency();
-        this.metrics = services.metrics().route(route.name());
-        this.handOver = new ProxyHandOver(ctx, receiver, services, request, line, route, group);
-        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.metrics = rc.metrics();
     }
 
     /** Checks what the head alone can tell (key present and valid, declared length), then aggregates. */
@@ -371,7 +367,7 @@ final class IdempotentExchange implements Exchange {
         recordOverhead();
         IdempotentExecution execution = new IdempotentExecution(services.store(), config, metrics, ctx.executor(),
                 route.name(), id, recordKey.keyHash(), owner, fence);
-        handOver.execute(this, takeBody(), takeReservation(), execution, outcome);
+        ProxyHandOver.execute(rc, this, takeBody(), takeReservation(), execution, outcome);
     }
 
     private void replay(StoredResponse stored) {
@@ -450,15 +446,13 @@ final class IdempotentExchange implements Exchange {
         }
         // A client still waiting for 100 Continue will not send its body; answering and closing is the way out.
         boolean awaitingContinue = HttpUtil.is100ContinueExpected(request) && !continueSent && !requestComplete;
-        boolean close = mustClose || awaitingContinue || receiver.closing() || services.drain().draining();
+        boolean close = mustClose || awaitingContinue || rc.closeRequired();
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        services.accessLog().record(route.name(), line.methodName(), line.path(), status,
-                outcome != null ? OutcomeLabel.of(outcome) : label != null ? label : RejectReason.MALFORMED.label(), -1,
-                System.nanoTime() - startNanos,
-                receiver.clientAddress(), recordKey != null ? recordKey.keyHash() : null, 0);
-        LocalExchange local = new LocalExchange(ctx, receiver, response, clientKeepAlive, requestComplete, close);
+        rc.logAccess(status, outcome != null ? OutcomeLabel.of(outcome) : label != null ? label : RejectReason.MALFORMED.label(),
+                -1, startNanos, recordKey != null ? recordKey.keyHash() : null, 0);
+        LocalExchange local = new LocalExchange(ctx, receiver, response, rc.clientKeepAlive(), requestComplete, close);
         if (receiver.handOver(this, local)) {
             local.begin();
         }
@@ -466,7 +460,7 @@ final class IdempotentExchange implements Exchange {
 
     /** Hands the request, head and whole body, to a plain pass-through exchange. */
     private void forwardWholeBody(Outcome outcome) {
-        handOver.wholeBody(this, takeBody(), takeReservation(), outcome);
+        ProxyHandOver.wholeBody(rc, this, takeBody(), takeReservation(), outcome);
     }
 
     /**
@@ -478,13 +472,13 @@ final class IdempotentExchange implements Exchange {
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
         releaseReservation(); // the rest streams: what was aggregated goes out at once
-        handOver.partialBody(this, takeBody(), requestComplete, next);
+        ProxyHandOver.partialBody(rc, this, takeBody(), requestComplete, next);
     }
 
     /** Before any body was read: the rest streams as usual. */
     private void passThrough(Outcome outcome) {
         state = State.DONE;
-        handOver.headOnly(this, outcome);
+        ProxyHandOver.headOnly(rc, this, outcome);
     }
 
     private boolean shadow() {

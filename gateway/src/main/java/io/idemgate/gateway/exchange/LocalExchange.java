@@ -22,7 +22,7 @@ final class LocalExchange implements Exchange {
     static final int DISCARD_BUDGET = 64 * 1024;
 
     private final ChannelHandlerContext ctx;
-    private final ClientRequestReceiver receiver;
+    private final ClientConnection receiver;
     private final boolean clientKeepAlive;
     private LocalResponse response;
     private boolean sending;
@@ -30,12 +30,12 @@ final class LocalExchange implements Exchange {
     private boolean mustClose;
     private long discarded;
 
-    LocalExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, FullHttpResponse response,
+    LocalExchange(ChannelHandlerContext ctx, ClientConnection receiver, FullHttpResponse response,
                   boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
         this(ctx, receiver, LocalResponse.of(response), clientKeepAlive, requestComplete, mustClose);
     }
 
-    LocalExchange(ChannelHandlerContext ctx, ClientRequestReceiver receiver, LocalResponse response,
+    LocalExchange(ChannelHandlerContext ctx, ClientConnection receiver, LocalResponse response,
                   boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
         this.ctx = ctx;
         this.receiver = receiver;

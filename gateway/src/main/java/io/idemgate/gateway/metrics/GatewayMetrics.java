@@ -45,6 +45,12 @@ public final class GatewayMetrics {
     private final Gauge storeCircuitState;
     private final CounterDataPoint reloadSuccess;
     private final CounterDataPoint reloadFailure;
+    private final Counter tlsHandshakes;
+    private final CounterDataPoint handshakeH2;
+    private final CounterDataPoint handshakeHttp1;
+    private final CounterDataPoint handshakeFailure;
+    private final CounterDataPoint certReloadSuccess;
+    private final CounterDataPoint certReloadFailure;
 
     private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
     private final Map<String, DistributionDataPoint> storeOperations = new ConcurrentHashMap<>();
@@ -93,6 +99,32 @@ public final class GatewayMetrics {
         for (RejectReason reason : RejectReason.values()) {
             rejectedPoints.put(reason, rejected.labelValues(reason.label()));
         }
+        tlsHandshakes = Counter.builder().name(TLS_HANDSHAKES)
+                .help("TLS handshakes with clients, by result and the protocol chosen by ALPN (empty on failure)")
+                .labelNames(LABEL_RESULT, LABEL_PROTOCOL).withoutExemplars().register(registry);
+        handshakeH2 = tlsHandshakes.labelValues("success", "h2");
+        handshakeHttp1 = tlsHandshakes.labelValues("success", "http/1.1");
+        handshakeFailure = tlsHandshakes.labelValues("failure", "");
+        Counter certReloads = Counter.builder().name(TLS_CERTIFICATE_RELOADS)
+                .help("Certificate reloads after their files changed, by result (failure: the old certificate stays)")
+                .labelNames(LABEL_RESULT).withoutExemplars().register(registry);
+        certReloadSuccess = certReloads.labelValues("success");
+        certReloadFailure = certReloads.labelValues("failure");
+    }
+
+    /** @param protocol {@code h2} or {@code http/1.1} on success; ignored on failure */
+    public void tlsHandshake(boolean success, String protocol) {
+        if (!success) {
+            handshakeFailure.inc();
+        } else if ("h2".equals(protocol)) {
+            handshakeH2.inc();
+        } else {
+            handshakeHttp1.inc();
+        }
+    }
+
+    public void certificateReload(boolean success) {
+        (success ? certReloadSuccess : certReloadFailure).inc();
     }
 
     private Histogram histogram(String name, double[] buckets, String help, String... labels) {

@@ -27,6 +27,9 @@ public final class MetricNames {
     public static final String STORE_LINK_BORROWED = "idemgate_store_link_borrowed_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
+    public static final String TLS_HANDSHAKES = "idemgate_tls_handshakes_total";
+    /** Not in SPEC §5: certificate reloads after a file change, by result (a failure keeps the old one). */
+    public static final String TLS_CERTIFICATE_RELOADS = "idemgate_tls_certificate_reloads_total";
 
     public static final String LABEL_ROUTE = "route";
     public static final String LABEL_OUTCOME = "outcome";
@@ -35,6 +38,7 @@ public final class MetricNames {
     public static final String LABEL_STATUS_CLASS = "status_class";
     public static final String LABEL_REASON = "reason";
     public static final String LABEL_STATE = "state";
+    public static final String LABEL_PROTOCOL = "protocol";
 
     private MetricNames() {
     }

@@ -3,6 +3,8 @@ package io.idemgate.gateway.server;
 import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
+import io.idemgate.gateway.tls.ServerTls;
+import io.idemgate.gateway.tls.TlsProvider;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -29,10 +31,14 @@ public final class ProxyServer {
     private final ExchangeServices services;
     private final Transport transport;
     private final EventLoopGroup group;
+    private final ServerTls tls; // null: cleartext
     private final ChannelGroup connections = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
-    public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group) {
+    /** @param tls the listener's certificate, or null to serve cleartext */
+    public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group,
+                       ServerTls tls) {
+        this.tls = tls;
         this.config = config;
         this.services = services;
         this.transport = transport;
@@ -47,11 +53,13 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ProxyChannelInitializer(config, services, connections));
+                .childHandler(new ProxyChannelInitializer(config, services, connections, tls));
         listener = b.bind(config.host(), config.port()).sync().channel();
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        log.atInfo().addKeyValue("port", port).addKeyValue("transport", transport.name())
-                .log("proxy listening on {}:{}", config.host(), port);
+        String protocols = tls != null ? "https (h2, http/1.1; TLS " + TlsProvider.describe() + ")"
+                : config.h2c() ? "http (http/1.1, h2c)" : "http (http/1.1)";
+        log.atInfo().addKeyValue("port", port).addKeyValue("transport", transport.name()).addKeyValue("protocols", protocols)
+                .log("proxy listening on {}:{}, {}", config.host(), port, protocols);
         return port;
     }
 

@@ -13,25 +13,55 @@ public final class PipelineNames {
      * A client connection (server/ProxyChannelInitializer):
      * <ol>
      *   <li>{@link #IDLE} first, so it sees every read and write, including those of rejected input.</li>
-     *   <li>{@link #REQUEST_TIMER} before the codec, to see the raw bytes of a request head arriving.</li>
-     *   <li>{@link #CODEC} turns bytes into request parts and responses into bytes; it enforces the line and
-     *       header size limits and rejects ambiguous framing (Content-Length with Transfer-Encoding).</li>
-     *   <li>{@link #RECEIVER} last: it owns the exchange. Reading stays on (autoRead) unless the exchange or
+     *   <li>{@link #TLS} (HTTPS only) next: everything after it sees plaintext; {@link #TLS_HANDSHAKE} right
+     *       behind it counts the handshake's result and leaves.</li>
+     *   <li>{@link #PROTOCOL} picks HTTP/1.1 or HTTP/2 (by ALPN over TLS, by the connection preface with h2c),
+     *       adds the steps below for it and removes itself. Without TLS and h2c it is not there.</li>
+     *   <li>HTTP/1.1: {@link #REQUEST_TIMER} before the codec, to see the raw bytes of a request head arriving.
+     *       {@link #CODEC} turns bytes into request parts and responses into bytes; it enforces the line and
+     *       header size limits and rejects ambiguous framing (Content-Length with Transfer-Encoding).
+     *       {@link #RECEIVER} last: it owns the exchange. Reading stays on (autoRead) unless the exchange or
      *       the parked pipelined requests ask it off for backpressure.</li>
+     *   <li>HTTP/2: {@link #H2_CODEC} (frames, flow control, SETTINGS and the abuse limits), {@link #H2_STREAMS}
+     *       (one child channel per stream, built as {@link Http2Stream}), then {@link #H2_GUARD}, which sees
+     *       the connection's errors, idleness and drain.</li>
      * </ol>
      */
     public static final class Client {
         public static final String IDLE = "idle";
+        public static final String TLS = "tls";
+        public static final String TLS_HANDSHAKE = "tls-handshake";
+        public static final String PROTOCOL = "protocol";
         public static final String REQUEST_TIMER = "request-timer";
         public static final String CODEC = "codec";
         public static final String RECEIVER = "receiver";
+        public static final String H2_CODEC = "h2-codec";
+        public static final String H2_STREAMS = "h2-streams";
+        public static final String H2_GUARD = "h2-guard";
 
         private Client() {
         }
     }
 
+    /**
+     * One HTTP/2 stream's child channel: {@link #STALL_GUARD} ends a stream whose window stays shut,
+     * {@link #CODEC} turns frames into the HTTP/1.1 parts the exchange knows (and back),
+     * {@link #REQUEST} cleans the converted request (RFC 9113 §8.2.2, §8.3.1), {@link #RECEIVER} as on HTTP/1.1.
+     */
+    public static final class Http2Stream {
+        public static final String STALL_GUARD = "h2-stall-guard";
+        public static final String CODEC = "h2-to-http1";
+        public static final String REQUEST = "h2-request";
+        public static final String RECEIVER = "receiver";
+
+        private Http2Stream() {
+        }
+    }
+
     /** The admin listener's connection (admin/AdminServer). */
     public static final class Admin {
+        /** With {@code admin.tls}: first, so everything after it sees plaintext. */
+        public static final String TLS = "admin-tls";
         /** HTTP/1.1 request decoder and response encoder. */
         public static final String CODEC = "admin-codec";
         /** After the codec so that it sees HTTP traffic in both directions; closes connections idle too long. */

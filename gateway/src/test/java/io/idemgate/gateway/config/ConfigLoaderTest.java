@@ -70,7 +70,8 @@ class ConfigLoaderTest {
 
         assertThat(config.origin()).isEqualTo("full.conf");
         assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 0, 2, Duration.ofSeconds(5),
-                4096, 8192, 32768, Duration.ZERO, "edge", Duration.ofSeconds(10), Duration.ofSeconds(30), 256L << 20));
+                4096, 8192, 32768, Duration.ZERO, "edge", Duration.ofSeconds(10), Duration.ofSeconds(30), 256L << 20,
+                null, false, new Http2Config(100, 16384, 65536, 200, Duration.ofSeconds(30), 10000)));
         assertThat(config.admin()).isEqualTo(new AdminConfig("127.0.0.1", 0, "s3cret"));
         assertThat(config.admin().toString()).doesNotContain("s3cret");
         assertThat(config.store()).isEqualTo(new StoreConfig(StoreConfig.Type.REDIS, new StoreConfig.Memory(10),
@@ -84,7 +85,8 @@ class ConfigLoaderTest {
                 Set.of("POST", "GET")));
         assertThat(route.upstream()).isEqualTo(new UpstreamConfig(
                 List.of(URI.create("http://127.0.0.1:8081"), URI.create("http://localhost:80")),
-                Duration.ofSeconds(1), Duration.ofSeconds(20), 8, 0, Duration.ofSeconds(10)));
+                Duration.ofSeconds(1), Duration.ofSeconds(20), 8, 0, Duration.ofSeconds(10),
+                new UpstreamTlsConfig("idemgate.routes[0].upstream.tls", null, null, true)));
         assertThat(route.idempotency()).isEqualTo(new IdempotencyConfig(
                 IdempotencyConfig.Mode.FINGERPRINT,
                 Set.of("POST"),
@@ -105,7 +107,7 @@ class ConfigLoaderTest {
 
         assertThat(config.server()).isEqualTo(new ServerConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(60),
                 8192, 16384, 65536, Duration.ofSeconds(30), "idemgate", Duration.ofSeconds(10), Duration.ofSeconds(30),
-                256L << 20));
+                256L << 20, null, false, new Http2Config(100, 16384, 65536, 200, Duration.ofSeconds(30), 10000)));
         assertThat(config.admin().host()).isEqualTo("127.0.0.1");
         assertThat(config.admin().port()).isEqualTo(9090);
         assertThat(config.store().type()).isEqualTo(StoreConfig.Type.MEMORY);
@@ -184,6 +186,32 @@ class ConfigLoaderTest {
             System.clearProperty("idemgate.admin.port");
             ConfigFactory.invalidateCaches();
         }
+    }
+
+    @Test
+    void tlsAndHttp2KeysParse() {
+        GatewayConfig config = ConfigLoader.parse("""
+                idemgate.server { tls { cert = "c.pem", key = "k.pem" }, h2c = true, http2.max-concurrent-streams = 7 }
+                idemgate.admin.tls { cert = "a.pem", key = "ak.pem" }
+                idemgate.routes = [{ name = r, match.path = "/**", upstream {
+                  urls = ["https://Up.example"], tls { ca = "ca.pem", cert = "cc.pem", key = "ck.pem", verify = false } } }]
+                """, "tls.conf");
+
+        assertThat(config.server().tls()).isEqualTo(new TlsFiles("idemgate.server.tls", Path.of("c.pem"), Path.of("k.pem")));
+        assertThat(config.server().h2c()).isTrue();
+        assertThat(config.server().http2().maxConcurrentStreams()).isEqualTo(7);
+        assertThat(config.admin().tls()).isEqualTo(new TlsFiles("idemgate.admin.tls", Path.of("a.pem"), Path.of("ak.pem")));
+        UpstreamConfig upstream = config.routes().get(0).upstream();
+        assertThat(upstream.urls()).containsExactly(URI.create("https://up.example:443"));
+        assertThat(upstream.tls()).isEqualTo(new UpstreamTlsConfig("idemgate.routes[0].upstream.tls", Path.of("ca.pem"),
+                new TlsFiles("idemgate.routes[0].upstream.tls", Path.of("cc.pem"), Path.of("ck.pem")), false));
+    }
+
+    @Test
+    void aCertificateWithoutItsKeyIsAProblem() {
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.tls.cert = \"c.pem\"\n", "half.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.tls.key: must be set together with cert");
     }
 
     @Test

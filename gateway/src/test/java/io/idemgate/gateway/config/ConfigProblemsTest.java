@@ -94,15 +94,15 @@ class ConfigProblemsTest {
                   upstream.urls = ["http://h:1/api", "http://u:p@h:2", "ftp://h"] }"""))
                 .hasMessageContaining("idemgate.routes[0].upstream.urls[0]: must not contain a path")
                 .hasMessageContaining("idemgate.routes[0].upstream.urls[1]: must not contain user info")
-                .hasMessageContaining("idemgate.routes[0].upstream.urls[2]: must be an http://host[:port] URL");
+                .hasMessageContaining("idemgate.routes[0].upstream.urls[2]: must be an http://host[:port] or https://host[:port] URL");
     }
 
     @Test
-    void httpsUpstreamIsNotSupportedYet() {
+    void anUpstreamClientCertificateNeedsItsKey() {
         loading(routes("""
                 { name = a, match.path = "/"
-                  upstream.urls = ["https://pay.internal"] }"""))
-                .hasMessageContaining("t.conf: 3: idemgate.routes[0].upstream.urls[0]: TLS to upstreams is not supported yet");
+                  upstream { urls = ["https://pay.internal"], tls.key = "k.pem" } }"""))
+                .hasMessageContaining("idemgate.routes[0].upstream.tls.cert: must be set together with key");
     }
 
     @Test
@@ -154,7 +154,7 @@ class ConfigProblemsTest {
     @Test
     void unknownKeyOutsideRoutesIsRejectedToo() {
         loading("idemgate {\n  server { prot = 80 }\n}")
-                .hasMessageContaining("t.conf: 2: idemgate.server.prot: unknown key; allowed here: host, idle-timeout");
+                .hasMessageContaining("t.conf: 2: idemgate.server.prot: unknown key; allowed here: h2c, host, http2, idle-timeout");
     }
 
     @Test

@@ -32,11 +32,13 @@ final class ExactlyOnceVerifier {
     private static final Pattern ENTRY = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\":(\\d+)");
 
     private final LoadOptions options;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Only with a ledger: building one loads the TLS machinery, seconds on a busy machine. */
+    private final HttpClient client;
 
     ExactlyOnceVerifier(LoadOptions options) {
         this.options = options;
+        this.client = options.ledger() == null ? null : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** @param planned every key planned; those never sent (dropped, or still queued at the deadline) are skipped */

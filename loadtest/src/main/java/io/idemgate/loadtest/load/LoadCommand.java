@@ -7,8 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The {@code load} subcommand: parse flags, run, print the summary, write the JSON, exit 1 on a violation. */
+/**
+ * The {@code load} subcommand: parse flags, run, print the summary, write the JSON. Exits 1 on a violation
+ * or when nothing was measured, 2 on bad flags, 3 when sending fell behind and {@code --fail-if-behind} is set.
+ */
 public final class LoadCommand {
+
+    static final String HINT = "run 'java -jar idemgate-loadtest.jar load --help' for the flags";
 
     private LoadCommand() {
     }
@@ -24,7 +29,7 @@ public final class LoadCommand {
             options = LoadOptions.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("load: " + e.getMessage());
-            err.print(LoadOptions.USAGE);
+            err.println(HINT);
             return 2;
         }
         LoadResult result = new LoadGenerator(options, out).run();
@@ -38,10 +43,20 @@ public final class LoadCommand {
                 return 2;
             }
         }
-        if (result.completed() - result.count(Outcome.ERROR) == 0) {
-            err.println("load: no request was answered by " + options.target() + ": nothing was verified");
+        if (result.nothingMeasured()) {
             return 1;
         }
-        return result.verification().ok() ? 0 : 1;
+        if (result.completed() - result.count(Outcome.ERROR) == 0) {
+            err.println("load: no request was answered successfully by " + options.target() + ": nothing was verified");
+            return 1;
+        }
+        if (!result.verification().ok()) {
+            return 1;
+        }
+        if (options.failIfBehind() && result.behind()) {
+            err.println("load: fell behind the asked rate (--fail-if-behind)");
+            return 3;
+        }
+        return 0;
     }
 }

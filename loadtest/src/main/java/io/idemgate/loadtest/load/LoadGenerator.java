@@ -74,11 +74,20 @@ public final class LoadGenerator {
     private long startNanos;
     /** Requests due (open loop) or sent (closed loop) before this are the warm-up: answered, not measured. */
     private long measureFromNanos;
-    private long endNanos;
     private long nextBurstNanos;
     private long planned;
     private long sent;
     private long completed;
+    /** Requests that got an HTTP response (any status). */
+    private long responses;
+    /** Planned and sent after the warm-up: what the rate is judged on. */
+    private long plannedMeasured;
+    private long sentMeasured;
+    private long lastMeasuredSendNanos;
+    private long maxBacklog;
+    private long connectFailures;
+    private String lastConnectError;
+    private long lastProgressCompleted;
     private long inFlight;
     private long lastProgressSent;
     private long lastProgressNanos;
@@ -128,9 +137,18 @@ public final class LoadGenerator {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             faults.close();
         }
-        double seconds = Math.max(1e-9, (endNanos - startNanos) / 1e9);
         Verification verification = new ExactlyOnceVerifier(options).verify(book.keys().values(), out);
-        return new LoadResult(options, seconds, planned, sent, completed, errors, stats, verification.keys(), verification);
+        return new LoadResult(options, pace(), planned, sent, completed, responses, errors, stats, verification.keys(),
+                verification, connectFailures, lastConnectError);
+    }
+
+    private Pace pace() {
+        double asked = options.duration().toNanos() / 1e9;
+        double window = asked;
+        if (lastMeasuredSendNanos != 0) {
+            window = Math.max(asked, (lastMeasuredSendNanos - measureFromNanos) / 1e9);
+        }
+        return new Pace(plannedMeasured, sentMeasured, asked, window, maxBacklog);
     }
 
     private void connectAll() {
@@ -145,8 +163,14 @@ public final class LoadGenerator {
     private void connect() {
         bootstrap.connect(options.host(), options.port()).addListener(f -> {
             if (!f.isSuccess()) {
-                count("connect_failed");
+                // Attempts, not requests: a dead target is retried every 200 ms per connection.
+                connectFailures++;
+                lastConnectError = String.valueOf(f.cause().getMessage());
                 connectAttemptDone();
+                if (startNanos != 0 && !sending && open.isEmpty() && inFlight == 0) {
+                    finish(); // sending is over and the target is gone: what is left can never be sent
+                    return;
+                }
                 if (!finished) {
                     loop.schedule(this::connect, RECONNECT_DELAY_NANOS * 4, TimeUnit.NANOSECONDS);
                 }
@@ -183,6 +207,12 @@ public final class LoadGenerator {
             return;
         }
         startNanos = System.nanoTime();
+        if (open.isEmpty()) {
+            // Not one connection came up: nothing can be measured, say so now instead of retrying for the whole run.
+            measureFromNanos = startNanos;
+            finish();
+            return;
+        }
         lastProgressNanos = startNanos;
         nextBurstNanos = startNanos + options.burstEvery().toNanos();
         sending = true;
@@ -197,6 +227,11 @@ public final class LoadGenerator {
         loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
         long sendNanos = options.warmup().toNanos() + options.duration().toNanos();
         measureFromNanos = startNanos + options.warmup().toNanos();
+        if (options.warmup().toNanos() > 0) {
+            out.printf("warm-up for %.1f s: sent, answered and verified, not measured%n", options.warmup().toNanos() / 1e9);
+            loop.schedule(() -> out.printf("warm-up over: measuring for %.1f s%n", options.duration().toNanos() / 1e9),
+                    options.warmup().toNanos(), TimeUnit.NANOSECONDS);
+        }
         loop.schedule(this::stopSending, sendNanos, TimeUnit.NANOSECONDS);
         loop.schedule(this::finish, sendNanos + options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1),
                 TimeUnit.NANOSECONDS);
@@ -230,11 +265,15 @@ public final class LoadGenerator {
 
     private void plan(KeyBook.KeyState key, long intendedNanos) {
         planned++;
+        if (intendedNanos >= measureFromNanos) {
+            plannedMeasured++;
+        }
         if (backlog.size() >= options.maxBacklog()) {
             count("dropped_backlog_full");
             return;
         }
         backlog.add(new Planned(key, intendedNanos));
+        maxBacklog = Math.max(maxBacklog, backlog.size());
     }
 
     private void dispatch() {
@@ -259,6 +298,10 @@ public final class LoadGenerator {
         p.key.sent++;
         sent++;
         inFlight++;
+        if (p.intendedNanos >= measureFromNanos) {
+            sentMeasured++;
+            lastMeasuredSendNanos = p.sentNanos;
+        }
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, requestUri,
                 Unpooled.wrappedBuffer(p.key.body));
         request.headers()
@@ -281,6 +324,7 @@ public final class LoadGenerator {
 
     void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, boolean keepAlive) {
         Outcome outcome = Outcome.classify(status, replayed, p.otherInFlight);
+        responses++;
         complete(p, outcome);
         if (outcome == Outcome.ERROR) {
             count("status_" + status);
@@ -327,7 +371,6 @@ public final class LoadGenerator {
 
     private void stopSending() {
         sending = false;
-        endNanos = System.nanoTime();
         checkDrained();
     }
 
@@ -343,14 +386,13 @@ public final class LoadGenerator {
         }
         finished = true;
         sending = false;
-        if (endNanos == 0) {
-            endNanos = System.nanoTime();
-        }
         if (!backlog.isEmpty()) {
             errors.merge("not_sent_by_deadline", (long) backlog.size(), Long::sum);
             backlog.clear();
         }
-        progress();
+        if (completed != lastProgressCompleted || sent != lastProgressSent) {
+            progress(); // the final counts, unless the last periodic line already showed them
+        }
         for (ClientConnection c : List.copyOf(open)) {
             c.close();
         }
@@ -365,6 +407,7 @@ public final class LoadGenerator {
                 (now - startNanos) / 1e9, sent, (sent - lastProgressSent) / interval, completed, errorCount,
                 stats.count(Outcome.CONFLICT), inFlight, backlog.size(), LatencyStats.millis(stats.all(), 99));
         lastProgressSent = sent;
+        lastProgressCompleted = completed;
         lastProgressNanos = now;
     }
 }

@@ -2,6 +2,7 @@ package io.idemgate.loadtest.load;
 
 import io.idemgate.loadtest.upstream.Latency;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,8 @@ public record LoadOptions(
         String onStartCmd,
         List<TimedCommand> midRunCmds,
         boolean allowReexecution,
-        Duration warmup) {
+        Duration warmup,
+        boolean failIfBehind) {
 
     /** A shell command run {@code at} this offset from the start of the run. */
     public record TimedCommand(Duration at, String command) {
@@ -74,14 +76,17 @@ public record LoadOptions(
               --mid-run-cmd OFF:CMD   shell command run OFF into the run (e.g. '5s:redis-cli shutdown'); repeatable
               --allow-reexecution     keys executed more than once (and their differing answers) are counted and
                                       reported, not violations: the check of a fail-open run during a store outage
+              --fail-if-behind        exit 3 when the open loop achieved less than 90 % of the asked rate
               --help                  this text
 
-            Exit code: 0 when exactly-once holds, 1 on a violation or when no request was answered, 2 on bad flags.
+            Exit code: 0 when exactly-once holds, 1 on a violation or when nothing was measured (no request
+            answered), 2 on bad flags, 3 with --fail-if-behind when sending fell behind the rate.
             """;
 
     public LoadOptions {
         if (target == null || !"http".equals(target.getScheme()) || target.getHost() == null) {
-            throw new IllegalArgumentException("--target must be an http:// URL, got " + target);
+            throw new IllegalArgumentException("--target must be an http:// URL such as http://127.0.0.1:8080/v1/orders, got "
+                    + target);
         }
         if (!(rate > 0)) {
             throw new IllegalArgumentException("--rate must be > 0, got " + rate);
@@ -140,6 +145,7 @@ public record LoadOptions(
         List<TimedCommand> midRun = new ArrayList<>();
         boolean closedLoop = false;
         boolean allowReexecution = false;
+        boolean failIfBehind = false;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             if (flag.equals("--closed-loop")) {
@@ -148,6 +154,10 @@ public record LoadOptions(
             }
             if (flag.equals("--allow-reexecution")) {
                 allowReexecution = true;
+                continue;
+            }
+            if (flag.equals("--fail-if-behind")) {
+                failIfBehind = true;
                 continue;
             }
             if (!FLAGS.contains(flag)) {
@@ -167,7 +177,7 @@ public record LoadOptions(
             throw new IllegalArgumentException("--target is required");
         }
         return new LoadOptions(
-                URI.create(v.get("--target")),
+                url("--target", v.get("--target")),
                 number(v, "--rate", 1000),
                 duration(v, "--duration", "10s"),
                 (int) number(v, "--connections", 64),
@@ -178,19 +188,33 @@ public record LoadOptions(
                 (int) number(v, "--key-space", 10_000),
                 (int) number(v, "--body-bytes", 128),
                 v.getOrDefault("--key-header", "Idempotency-Key"),
-                v.containsKey("--ledger") ? URI.create(v.get("--ledger")) : null,
+                v.containsKey("--ledger") ? url("--ledger", v.get("--ledger")) : null,
                 v.get("--results"),
                 duration(v, "--timeout", "10s"),
                 (int) number(v, "--max-backlog", 100_000),
                 v.get("--on-start-cmd"),
                 midRun,
                 allowReexecution,
-                v.containsKey("--warmup") ? duration(v, "--warmup", "0s") : Duration.ZERO);
+                v.containsKey("--warmup") ? duration(v, "--warmup", "0s") : Duration.ZERO,
+                failIfBehind);
     }
 
     /** Shorthand for tests: {@code parse} over whitespace-separated flags (no quoting). */
     public static LoadOptions of(String flags) {
         return parse(flags.isBlank() ? List.of() : List.of(flags.trim().split("\\s+")));
+    }
+
+    /** A URL flag; without a scheme it would parse as something else (or not at all), so say what is missing. */
+    private static URI url(String flag, String text) {
+        String t = text.trim();
+        if (!t.contains("://")) {
+            throw new IllegalArgumentException(flag + " needs a scheme: http://" + t + " (got " + t + ")");
+        }
+        try {
+            return new URI(t);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(flag + ": not a URL: " + t + " (" + e.getReason() + ")");
+        }
     }
 
     private static double number(Map<String, String> v, String flag, double dflt) {

@@ -45,7 +45,7 @@ public final class LedgerUpstream implements AutoCloseable {
                 });
         try {
             this.serverChannel = bootstrap.bind(options.host(), options.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // a failed bind arrives as a (sneakily thrown) checked exception
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }

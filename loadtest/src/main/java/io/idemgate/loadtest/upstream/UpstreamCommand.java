@@ -20,10 +20,17 @@ public final class UpstreamCommand {
             options = UpstreamOptions.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("upstream: " + e.getMessage());
-            err.print(UpstreamOptions.USAGE);
+            err.println("run 'java -jar idemgate-loadtest.jar upstream --help' for the flags");
             return 2;
         }
-        LedgerUpstream upstream = LedgerUpstream.start(options);
+        LedgerUpstream upstream;
+        try {
+            upstream = LedgerUpstream.start(options);
+        } catch (Exception e) { // bind failures: the port is taken, or the host is not an address of this machine
+            err.println("upstream: cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage()
+                    + " (choose another with --port / --host)");
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "ledger-upstream-shutdown"));
         out.printf("idemgate demo upstream listening on %s (transport %s, latency %s, error-rate %s, reset-rate %s)%n",
                 upstream.url(), upstream.transportName(), options.latency(), options.errorRate(), options.resetRate());

@@ -95,7 +95,7 @@ public final class WaitersCommand {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("waiters: " + e.getMessage());
-            err.print(USAGE);
+            err.println("run 'java -jar idemgate-loadtest.jar waiters --help' for the flags");
             return 2;
         }
         FloodTally tally = new SameKeyFlood(options, out).run();

@@ -61,7 +61,7 @@ public final class WakeupCommand {
             offsetMillis = Long.parseLong(flag(args, "--offset", "20"));
         } catch (IllegalArgumentException e) {
             err.println("wakeup: " + e.getMessage());
-            err.print(USAGE);
+            err.println("run 'java -jar idemgate-loadtest.jar wakeup --help' for the flags");
             return 2;
         }
         HttpClient clientA = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,17 +151,106 @@ class LoadGeneratorTest {
     }
 
     @Test
-    void aTargetThatNeverAnswersFailsTheRunInsteadOfPassingWithNothingVerified() throws Exception {
+    void aDeadTargetEndsTheRunAtOnceSayingNothingWasMeasured(@TempDir Path dir) throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        Path results = dir.resolve("results.json");
+        long start = System.nanoTime();
 
         int code = LoadCommand.run(List.of("--target", "http://127.0.0.1:" + port + "/v1/orders", "--rate", "50",
-                "--duration", "500ms", "--connections", "2", "--timeout", "500ms"), out, out);
+                "--duration", "20s", "--connections", "2", "--results", results.toString()), out, out);
 
+        // Not the 20 s asked for plus the 10 s timeout: not one connection came up, so there is nothing to run.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         assertThat(code).isEqualTo(1);
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("connect_failed", "no request was answered");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("NOTHING MEASURED: no request to http://127.0.0.1:" + port + "/v1/orders was answered")
+                .contains("cannot connect to 127.0.0.1:" + port)
+                .contains("(2 attempts failed)")
+                .doesNotContain("exactly-once: OK")
+                .doesNotContain("connect_failed");
+        assertThat(Files.readString(results)).contains("\"nothing_measured\":true").contains("\"exactly_once\":{\"ok\":false");
+    }
+
+    @Test
+    void aTargetTooSlowForTheRateIsReportedBehindWithItsRealSendWindow(@TempDir Path dir) throws Exception {
+        // Two connections, 50 ms per answer: at most ~40 req/s, against 100 asked for 1 s.
+        ledger = LedgerUpstream.start(UpstreamOptions.of("--port 0 --threads 1 --latency 50ms"));
+        Path results = dir.resolve("results.json");
+
+        int code = LoadCommand.run(List.of("--target", ledger.url() + "/v1/orders", "--rate", "100", "--duration", "1s",
+                "--connections", "2", "--fail-if-behind", "--results", results.toString()), out, out);
+
+        String printedText = printed.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(printedText).isEqualTo(3);
+        assertThat(printedText).contains("WARNING: fell behind").contains("fell behind the asked rate (--fail-if-behind)");
+        String json = Files.readString(results);
+        assertThat(json).contains("\"behind\":true");
+        double planned = number(json, "measured_planned");
+        double sent = number(json, "measured_sent");
+        double seconds = number(json, "seconds");
+        double achieved = number(json, "achieved_rate");
+        assertThat(sent).isEqualTo(planned).isBetween(95.0, 101.0); // all sent in the end, late
+        assertThat(seconds).isGreaterThan(1.5); // ~100 requests at <= 40/s: the window stretched well past 1 s
+        assertThat(achieved).isLessThan(70).isCloseTo(sent / seconds, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void withoutFailIfBehindFallingBehindWarnsButPasses() throws Exception {
+        ledger = LedgerUpstream.start(UpstreamOptions.of("--port 0 --threads 1 --latency 50ms"));
+
+        int code = LoadCommand.run(List.of("--target", ledger.url() + "/v1/orders", "--rate", "60", "--duration", "500ms",
+                "--connections", "1"), out, out);
+
+        assertThat(code).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("WARNING: fell behind");
+    }
+
+    @Test
+    void closedLoopReportsWhatItSentWithoutAPlan() throws Exception {
+        String url = startLedger();
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + url + "/v1/orders --closed-loop --duration 500ms"
+                + " --connections 2"), out).run();
+
+        assertThat(result.summary()).startsWith("closed loop, 2 connections, " + url + "/v1/orders: sent ")
+                .doesNotContain("planned").doesNotContain("WARNING");
+        assertThat(result.behind()).isFalse();
+    }
+
+    @Test
+    void theLastProgressLineIsPrintedOnce() throws Exception {
+        String url = startLedger();
+
+        new LoadGenerator(LoadOptions.of("--target " + url + "/v1/orders --rate 100 --duration 1200ms --connections 2"), out)
+                .run();
+
+        List<String> counts = printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("["))
+                .map(l -> l.substring(l.indexOf(']') + 1).replaceAll("\\(\\d+/s\\)", "")).toList();
+        assertThat(counts).isNotEmpty().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void badFlagsPrintTheErrorAndAOneLineHint() throws Exception {
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+
+        assertThat(LoadCommand.run(List.of("--target", "http://127.0.0.1:1/", "--bogus", "1"), out, err)).isEqualTo(2);
+        assertThat(LoadCommand.run(List.of("--target", "127.0.0.1:8080/v1/orders"), out, err)).isEqualTo(2);
+
+        assertThat(errBytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "load: unknown flag: --bogus",
+                LoadCommand.HINT,
+                "load: --target needs a scheme: http://127.0.0.1:8080/v1/orders (got 127.0.0.1:8080/v1/orders)",
+                LoadCommand.HINT);
+    }
+
+    private static double number(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":([0-9.]+)").matcher(json);
+        assertThat(m.find()).as(field + " in " + json).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.idemgate.gateway.exchange;
+
+import io.idemgate.gateway.http.HopByHopHeaders;
+import io.idemgate.gateway.http.MessageFraming;
+import io.idemgate.gateway.upstream.UpstreamConnection;
+import io.idemgate.gateway.upstream.UpstreamListener;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * The upstream side of a {@link ProxyExchange}: the pooled connection it holds, the request head as the
+ * upstream gets it, the response clock ({@code upstream.response-timeout}, restarted whenever the
+ * upstream moves) and the time to the response head. The connection goes back to its pool only when
+ * both sides framed cleanly; otherwise it is closed. Event loop only.
+ */
+final class UpstreamCall {
+
+    private final RequestContext rc;
+    private final long timeoutNanos;
+    private UpstreamConnection connection;
+    private long sentNanos;
+    private long answeredNanos = -1;
+
+    UpstreamCall(RequestContext rc) {
+        this.rc = rc;
+        this.timeoutNanos = rc.route().config().upstream().responseTimeout().toNanos();
+    }
+
+    void attach(UpstreamConnection c, UpstreamListener listener) {
+        connection = c;
+        c.bind(listener);
+    }
+
+    boolean attached() {
+        return connection != null;
+    }
+
+    Channel channel() {
+        return connection.channel();
+    }
+
+    /** Writes the head with the gateway's framing and forwarding headers (not flushed); the call is timed from here. */
+    void writeHead(HttpRequest request, boolean chunked, long length) {
+        HopByHopHeaders.strip(request.headers());
+        MessageFraming.forUpstream(request, rc.line().uri(), chunked, length,
+                rc.line().absoluteForm() ? rc.line().host() : null, connection.authority());
+        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), "http");
+        sentNanos = System.nanoTime();
+        Channel up = connection.channel();
+        up.write(request, up.voidPromise());
+    }
+
+    /** The upstream moved (or the client can take more again): the response clock starts over. */
+    void restartClock() {
+        if (connection != null) {
+            connection.deadline(System.nanoTime() + timeoutNanos);
+        }
+    }
+
+    /**
+     * The client is slower than the upstream: stop reading the upstream, and stop its clock, since the
+     * wait is the client's doing.
+     */
+    void pauseReading() {
+        connection.channel().config().setAutoRead(false);
+        connection.clearDeadline();
+    }
+
+    void resumeReading() {
+        if (connection != null) {
+            connection.channel().config().setAutoRead(true);
+            restartClock();
+        }
+    }
+
+    /** The response head arrived. @return the time since the head was sent */
+    long answered() {
+        answeredNanos = System.nanoTime() - sentNanos;
+        return answeredNanos;
+    }
+
+    /** Time since the head was sent. */
+    long elapsed() {
+        return System.nanoTime() - sentNanos;
+    }
+
+    /** Time to the response head, or -1 if none came. */
+    long answeredNanos() {
+        return answeredNanos;
+    }
+
+    /** Hands the connection back; it is pooled only if {@code reusable}. */
+    void release(boolean reusable) {
+        UpstreamConnection c = connection;
+        connection = null;
+        c.release(reusable);
+    }
+
+    /** Drops the connection: its state is unknown, so it closes. */
+    void abort() {
+        if (connection != null) {
+            UpstreamConnection c = connection;
+            connection = null;
+            c.abort();
+        }
+    }
+
+    /** The connection closed by itself. */
+    void closed() {
+        connection = null;
+    }
+}

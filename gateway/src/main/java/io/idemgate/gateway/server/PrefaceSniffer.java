@@ -1,0 +1,45 @@
+package io.idemgate.gateway.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * With {@code server.h2c}: tells an HTTP/2 client with prior knowledge (its connection preface
+ * {@code PRI * HTTP/2.0...}) from an HTTP/1.1 one, builds the pipeline for it and steps aside. It decides
+ * on the first byte that differs from the preface, so an HTTP/1.1 request is held back by at most two bytes.
+ */
+final class PrefaceSniffer extends ByteToMessageDecoder {
+
+    /** RFC 9113 §3.4. */
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ProxyChannelInitializer pipelines;
+
+    PrefaceSniffer(ProxyChannelInitializer pipelines) {
+        this.pipelines = pipelines;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int n = Math.min(in.readableBytes(), PREFACE.length);
+        boolean h2 = true;
+        for (int i = 0; i < n; i++) {
+            if (in.getByte(in.readerIndex() + i) != PREFACE[i]) {
+                h2 = false;
+                break;
+            }
+        }
+        if (h2 && n < PREFACE.length) {
+            return; // a prefix of the preface so far: wait for more
+        }
+        if (h2) {
+            pipelines.addHttp2(ctx.pipeline());
+        } else {
+            pipelines.addHttp1(ctx.pipeline());
+        }
+        ctx.pipeline().remove(this); // hands what it holds to the new handlers
+    }
+}
