@@ -89,6 +89,15 @@ public final class StoreFactory {
 
     private static RedisIdempotencyStore redis(StoreConfig.Redis redis, RedisStoreSettings settings, EventLoopGroup loops,
                                                Class<? extends Channel> channelType) {
+        try {
+            return connect(redis, settings, loops, channelType);
+        } catch (RuntimeException e) { // Lettuce's RedisConnectionException and friends: a stack trace says less
+            throw new StoreStartException(redis.uris(), e);
+        }
+    }
+
+    private static RedisIdempotencyStore connect(StoreConfig.Redis redis, RedisStoreSettings settings, EventLoopGroup loops,
+                                                 Class<? extends Channel> channelType) {
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }

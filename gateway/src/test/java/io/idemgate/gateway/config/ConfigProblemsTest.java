@@ -52,6 +52,22 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void anInvalidTtlIsOneProblemWithoutAKnockOnLeaseProblem() {
+        ConfigLoadException e = catchThrowableOfType(() -> ConfigLoader.parse("idemgate.defaults.idempotency.ttl = -1s",
+                "t.conf"), ConfigLoadException.class);
+
+        assertThat(e.problems()).containsExactly(
+                "t.conf: 1: idemgate.defaults.idempotency.ttl: must be greater than zero (got \"-1s\")");
+    }
+
+    @Test
+    void aLeaseLongerThanTheTtlNamesTheTtlAsWritten() {
+        loading("idemgate.defaults.idempotency { ttl = 10s, lease = 1m }")
+                .hasMessageContaining("idemgate.defaults.idempotency.lease: must not be longer than ttl (10s)")
+                .hasMessageNotContaining("PT");
+    }
+
+    @Test
     void aBadDefaultIsReportedOnceNotOncePerRoute() {
         ConfigLoadException e = catchThrowableOfType(() -> ConfigLoader.parse("idemgate.defaults.idempotency.lease = -1s\n"
                 + "idemgate.routes = [ { name = a, match.path = \"/a\", upstream.urls = [\"http://h:1\"] },\n"
