@@ -25,6 +25,7 @@ import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
+import io.idemgate.gateway.store.StoreHealth;
 import io.idemgate.gateway.tls.CertificateWatcher;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.tls.TlsFileException;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final AdminServer admin;
     private final GatewayMetrics metrics;
     private final IdempotencyStore store;
+    private final StoreHealth storeHealth = new StoreHealth();
     private int proxyPort;
     private int adminPort;
     private boolean stopped;
@@ -88,7 +90,8 @@ public final class Gateway implements AutoCloseable {
         routing.set(new Routing(new RouteTable(config.routes()),
                 new UpstreamClient(config.routes(), transport, loops)));
         warnSharedScopes(config.routes());
-        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
+        metrics.registerStoreHealth(storeHealth);
+        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
         if (accessLogWriter != null) {
@@ -162,9 +165,10 @@ public final class Gateway implements AutoCloseable {
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
         String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
-        // Ready only when every event loop reaches the store: what one request sees, every request sees.
+        // Ready only when every event loop reaches the store (what one request sees, every request sees); a store
+        // at risk of evicting records still answers: ready, with the warning in the detail.
         return store.ready().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
-                ? Readiness.ready(name) : Readiness.notReady(name + " not answering"));
+                ? Readiness.ready(name + storeHealth.detail()) : Readiness.notReady(name + " not answering"));
     }
 
     public IdempotencyStore store() {
