@@ -86,10 +86,7 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         this.reloader = configFile == null ? null
                 : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
-        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
-        routing.set(new Routing(new RouteTable(config.routes()),
-                new UpstreamClient(config.routes(), transport, loops)));
-        warnSharedScopes(config.routes());
+        routing.set(routingFor(config.routes()));
         metrics.registerStoreHealth(storeHealth);
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
@@ -196,6 +193,9 @@ public final class Gateway implements AutoCloseable {
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         warnSharedScopes(routes);
+        // Every configured route's series exist from the start, at 0: rate() over a series first seen
+        // after its first request misses that request (dashboards and the duplicate rate read NaN or 0).
+        routes.forEach(r -> metrics.route(r.name()));
         return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
     }
 
