@@ -2,6 +2,7 @@ package io.idemgate.gateway.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.idemgate.gateway.config.DurationText;
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.MatchConfig;
 import io.idemgate.gateway.config.RouteConfig;
@@ -87,6 +88,22 @@ public final class RoutesJson {
         g.writeObjectFieldStart("scope");
         writeStrings(g, "headers", p.scopeHeaders());
         g.writeStringField("when-missing", keyword(p.scope().whenMissing()));
+        if (p.scope().jwt().isPresent()) {
+            // The secret is never rendered: only whether one is set.
+            IdempotencyConfig.Jwt jwt = p.scope().jwt().get();
+            g.writeObjectFieldStart("jwt");
+            g.writeStringField("header", jwt.header());
+            g.writeStringField("jwks-file", jwt.jwksFile().map(Object::toString).orElse(""));
+            g.writeStringField("jwks-url", jwt.jwksUrl().map(Object::toString).orElse(""));
+            g.writeStringField("jwks-ca-file", jwt.jwksCaFile().map(Object::toString).orElse(""));
+            g.writeStringField("jwks-refresh", duration(jwt.jwksRefresh()));
+            g.writeStringField("hs256-secret", jwt.hs256Secret().isPresent() ? "(set)" : "");
+            writeStrings(g, "claims", jwt.claims());
+            writeStrings(g, "issuers", jwt.issuers());
+            writeStrings(g, "audiences", jwt.audiences());
+            g.writeStringField("leeway", duration(jwt.leeway()));
+            g.writeEndObject();
+        }
         g.writeEndObject();
         IdempotencyConfig.Fingerprint fp = p.fingerprint();
         g.writeObjectFieldStart("fingerprint");
@@ -123,14 +140,6 @@ public final class RoutesJson {
 
     /** The largest whole unit that spells the duration exactly: {@code 24h}, {@code 30s}, {@code 250ms}. */
     static String duration(Duration d) {
-        long nanos = d.toNanos();
-        long[] unitNanos = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
-        String[] units = {"d", "h", "m", "s", "ms", "us"};
-        for (int i = 0; i < units.length; i++) {
-            if (nanos != 0 && nanos % unitNanos[i] == 0) {
-                return nanos / unitNanos[i] + units[i];
-            }
-        }
-        return nanos == 0 ? "0s" : nanos + "ns";
+        return DurationText.of(d);
     }
 }

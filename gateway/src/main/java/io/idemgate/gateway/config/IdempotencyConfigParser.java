@@ -19,15 +19,16 @@ final class IdempotencyConfigParser {
         var methods = ConfigReader.upperCase(r.strings("methods", IdempotencyConfigParser::checkMethod));
         var key = key(r);
         var scope = new IdempotencyConfig.Scope(r.strings("scope.headers", IdempotencyConfigParser::checkHeaderName),
-                r.enumValue("scope.when-missing", IdempotencyConfig.WhenMissing.class));
+                r.enumValue("scope.when-missing", IdempotencyConfig.WhenMissing.class), JwtConfigParser.parse(r));
         var fingerprint = new IdempotencyConfig.Fingerprint(
                 r.strings("fingerprint.headers", IdempotencyConfigParser::checkHeaderName),
                 r.bool("fingerprint.json"),
                 r.strings("fingerprint.ignore-json-fields", IdempotencyConfigParser::checkPointer));
         Duration ttl = r.duration("ttl", false);
         Duration lease = r.duration("lease", false);
-        if (lease.compareTo(ttl) > 0) {
-            r.problem("lease", "must not be longer than ttl (" + ttl + ")");
+        // Only between two valid values: a bad ttl is its own problem, not also the lease's.
+        if (ttl.compareTo(Duration.ZERO) > 0 && lease.compareTo(Duration.ZERO) > 0 && lease.compareTo(ttl) > 0) {
+            r.problem("lease", "must not be longer than ttl (" + DurationText.of(ttl) + ")");
         }
         var concurrent = r.enumValue("concurrent", IdempotencyConfig.Concurrent.class);
         Duration waitTimeout = r.duration("wait-timeout", false);
