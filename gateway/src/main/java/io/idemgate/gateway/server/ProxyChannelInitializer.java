@@ -5,6 +5,7 @@ import io.idemgate.gateway.config.ServerConfig;
 import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.RequestTimer;
+import io.idemgate.gateway.http.DecodedRequestHeaders;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.Channel;
@@ -46,7 +47,9 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxInitialLineLength(config.maxInitialLineLength())
                 .setMaxHeaderSize(config.maxHeaderSize())
                 .setMaxChunkSize(config.maxChunkSize())
-                .setValidateHeaders(true);
+                .setValidateHeaders(true)
+                // Counts Content-Length field lines before the decoder collapses them (RequestHeadRules).
+                .setHeadersFactory(DecodedRequestHeaders.FACTORY);
     }
 
     @Override

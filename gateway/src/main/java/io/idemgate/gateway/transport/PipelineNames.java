@@ -79,6 +79,8 @@ public final class PipelineNames {
     public static final class Upstream {
         /** Closes a pooled connection idle longer than {@code pool-idle-timeout}. */
         public static final String IDLE = "idle";
+        /** For https origins: SNI, hostname verification, session resumption; the codec below sees plaintext. */
+        public static final String TLS = "tls";
         /** HTTP/1.1 request encoder and response decoder, with the response size limits. */
         public static final String CODEC = "codec";
         /** Hands each response part to the exchange bound to the connection. */

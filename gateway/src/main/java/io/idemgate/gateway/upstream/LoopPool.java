@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -117,13 +118,33 @@ final class LoopPool {
                 return;
             }
             Channel ch = cf.channel();
-            UpstreamConnection connection = new UpstreamConnection(
-                    ch, ch.pipeline().get(UpstreamResponseReceiver.class), this, address.getHostString() + ":" + address.getPort());
-            ch.closeFuture().addListener(x -> onClosed(connection));
-            if (!promise.trySuccess(connection)) {
-                release(connection, true);
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                connected(ch, promise);
+                return;
             }
+            // Only a finished handshake makes a connection: one that fails has sent nothing, so the exchange
+            // answers 502 and releases the key instead of treating the request as possibly executed.
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    connected(ch, promise);
+                } else {
+                    open--;
+                    ch.close();
+                    promise.tryFailure(unavailable(UpstreamUnavailableException.Reason.CONNECT_FAILED,
+                            "TLS handshake with " + origin + " failed: " + h.cause().getMessage(), h.cause()));
+                }
+            });
         });
+    }
+
+    private void connected(Channel ch, Promise<UpstreamConnection> promise) {
+        UpstreamConnection connection = new UpstreamConnection(
+                ch, ch.pipeline().get(UpstreamResponseReceiver.class), this, address.getHostString() + ":" + address.getPort());
+        ch.closeFuture().addListener(x -> onClosed(connection));
+        if (!promise.trySuccess(connection)) {
+            release(connection, true);
+        }
     }
 
     private void onClosed(UpstreamConnection connection) {

@@ -18,8 +18,9 @@ final class Origin {
     private final ConcurrentHashMap<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
     Origin(URI url, Bootstrap template, int maxOpenPerLoop, int maxWaitersPerLoop, long waitTimeoutMillis) {
-        int port = url.getPort() > 0 ? url.getPort() : 80;
-        this.name = "http://" + url.getHost() + ":" + port;
+        boolean https = "https".equals(url.getScheme());
+        int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+        this.name = (https ? "https://" : "http://") + url.getHost() + ":" + port;
         // Resolved once, here on the starting thread: resolving at connect time would run the JDK's
         // blocking resolver on an event loop. A DNS change is picked up by a reload.
         this.address = new InetSocketAddress(url.getHost(), port);

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,20 +19,38 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
     private static final int MAX_CHUNK = 64 * 1024;
 
     private final long idleMillis;
+    private final SslContext tls; // null: cleartext
+    private final String host;
+    private final int port;
+    private final long handshakeMillis;
     private final HttpDecoderConfig decoder = new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_RESPONSE_LINE)
             .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
             .setMaxChunkSize(MAX_CHUNK);
 
-    /** @param poolIdleTimeout how long a pooled connection may sit unused before it closes */
-    UpstreamChannelInitializer(Duration poolIdleTimeout) {
+    /**
+     * @param poolIdleTimeout how long a pooled connection may sit unused before it closes
+     * @param tls the route's client context for an https origin, or null
+     * @param host the origin's host: SNI and the name its certificate must carry
+     * @param handshakeTimeout the TLS handshake's limit (the route's connect-timeout)
+     */
+    UpstreamChannelInitializer(Duration poolIdleTimeout, SslContext tls, String host, int port, Duration handshakeTimeout) {
         this.idleMillis = poolIdleTimeout.toMillis();
+        this.tls = tls;
+        this.host = host;
+        this.port = port;
+        this.handshakeMillis = handshakeTimeout.toMillis();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(PipelineNames.Upstream.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+        if (tls != null) {
+            SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+            ssl.setHandshakeTimeoutMillis(handshakeMillis);
+            ch.pipeline().addLast(PipelineNames.Upstream.TLS, ssl);
+        }
         ch.pipeline()
-                .addLast(PipelineNames.Upstream.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                 .addLast(PipelineNames.Upstream.CODEC, new HttpClientCodec(decoder, false, false))
                 .addLast(PipelineNames.Upstream.RECEIVER, new UpstreamResponseReceiver());
     }

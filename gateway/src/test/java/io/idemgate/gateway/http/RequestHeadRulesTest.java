@@ -50,4 +50,46 @@ class RequestHeadRulesTest {
             assertThat(RequestHeadRules.violation(request(HttpVersion.HTTP_1_1, "Host", good))).as(good).isNull();
         }
     }
+
+    @Test
+    void onlyHttp11AndHttp10AreServed() {
+        for (String v : new String[] {"HTTP/2.0", "HTTP/0.9", "HTTP/1.2", "http/1.1"}) {
+            HttpRequest r = new DefaultHttpRequest(HttpVersion.valueOf(v), HttpMethod.GET, "/x");
+            r.headers().add("Host", "a");
+            assertThat(RequestHeadRules.violation(r)).as(v).contains("Only HTTP/1.1 and HTTP/1.0");
+        }
+    }
+
+    @Test
+    void transferEncodingMustBeExactlyChunked() {
+        for (String te : new String[] {"gzip, chunked", "identity,chunked", "chunked, chunked", "chunked,", "x"}) {
+            assertThat(RequestHeadRules.violation(request(HttpVersion.HTTP_1_1, "Host", "a", "Transfer-Encoding", te)))
+                    .as(te).contains("exactly chunked");
+        }
+        assertThat(RequestHeadRules.violation(request(HttpVersion.HTTP_1_1, "Host", "a", "Transfer-Encoding", "x",
+                "Transfer-Encoding", "chunked"))).contains("exactly chunked");
+        assertThat(RequestHeadRules.violation(request(HttpVersion.HTTP_1_1, "Host", "a", "Transfer-Encoding", "Chunked"))).isNull();
+    }
+
+    @Test
+    void fieldNamesThatFoldToFramingFieldsAreRefused() {
+        for (String name : new String[] {"Content_Length", "transfer_encoding", "Host_"}) {
+            String v = RequestHeadRules.violation(request(HttpVersion.HTTP_1_1, "Host", "a", name, "5"));
+            if (name.equals("Host_")) {
+                assertThat(v).as(name).isNull(); // folds to "Host-", not a framing field
+            } else {
+                assertThat(v).as(name).contains("reads as");
+            }
+        }
+        assertThat(RequestHeadRules.violation(request(HttpVersion.HTTP_1_1, "Host", "a", "X_Trace", "1"))).isNull();
+    }
+
+    @Test
+    void twoContentLengthFieldsAreRefusedEvenWhenTheDecoderCollapsedThem() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.POST, "/x", DecodedRequestHeaders.FACTORY);
+        r.headers().add("Content-Length", "5").add("content-length", "5");
+        r.headers().set("Content-Length", "5"); // what the decoder leaves of an HTTP/1.0 request's two fields
+        assertThat(r.headers().getAll("Content-Length")).hasSize(1);
+        assertThat(RequestHeadRules.violation(r)).contains("more than one Content-Length");
+    }
 }

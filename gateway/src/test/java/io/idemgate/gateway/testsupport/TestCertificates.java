@@ -53,18 +53,19 @@ public final class TestCertificates {
      * @param name file name stem; issuing the same name again replaces the files in place
      */
     public Issued issue(String name) throws IOException, InterruptedException {
-        return issue(name, "localhost", dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
+        return issue(name, "DNS:localhost,IP:127.0.0.1", dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
     }
 
-    /** Issues a certificate for {@code dnsName} (and 127.0.0.1) into the given files. */
-    public Issued issue(String name, String dnsName, Path certFile, Path keyFile) throws IOException, InterruptedException {
+    /** Issues a certificate with the subject alternative names {@code san} (e.g. {@code DNS:a.example}) into the given files. */
+    public Issued issue(String name, String san, Path certFile, Path keyFile) throws IOException, InterruptedException {
+        String cn = san.replaceFirst("^(DNS|IP):", "").replaceFirst(",.*$", "");
         Path csr = dir.resolve(name + ".csr");
         Path ext = dir.resolve(name + ".ext");
         Path leaf = dir.resolve(name + ".leaf.pem");
-        Files.writeString(ext, "subjectAltName=DNS:" + dnsName + ",IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+        Files.writeString(ext, "subjectAltName=" + san + "\nbasicConstraints=CA:FALSE\n"
                 + "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n");
         openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", keyFile.toString(), "-out", csr.toString(), "-subj", "/CN=" + dnsName);
+                "-keyout", keyFile.toString(), "-out", csr.toString(), "-subj", "/CN=" + cn);
         openssl(dir, "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", caKey.toString(),
                 "-set_serial", Long.toString(System.nanoTime()), "-out", leaf.toString(), "-days", "2",
                 "-extfile", ext.toString());
