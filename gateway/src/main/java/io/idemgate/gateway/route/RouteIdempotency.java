@@ -5,7 +5,6 @@ import io.idemgate.gateway.idempotency.DecisionRules;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
-import io.idemgate.gateway.identity.HeaderScope;
 import io.idemgate.gateway.identity.ScopeResolver;
 
 /**
@@ -19,7 +18,7 @@ public final class RouteIdempotency {
     private final DecisionRules rules;
     private final ScopeResolver scope;
 
-    RouteIdempotency(IdempotencyConfig c) {
+    RouteIdempotency(IdempotencyConfig c, ScopeResolver scope) {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
@@ -27,7 +26,7 @@ public final class RouteIdempotency {
         this.rules = new DecisionRules(c.key().required() && c.mode() == IdempotencyConfig.Mode.KEY,
                 c.mode() == IdempotencyConfig.Mode.SHADOW, c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
                 c.storeStatus()::contains, c.releaseStatus()::contains);
-        this.scope = new HeaderScope(c.scope());
+        this.scope = scope;
     }
 
     public ScopeResolver scope() {
