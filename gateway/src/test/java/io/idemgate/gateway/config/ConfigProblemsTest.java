@@ -45,6 +45,20 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void minReplicasIsRefusedWithACluster() {
+        loading("idemgate.store.redis {\n  mode = cluster\n  uri = [\"redis://a:7000\"]\n  min-replicas = 1\n}")
+                .hasMessageContaining("t.conf: 4: idemgate.store.redis.min-replicas: is not supported with mode = cluster");
+    }
+
+    @Test
+    void minReplicasAndTheirTimeoutAreRead() {
+        StoreConfig.Redis redis = ConfigLoader.parse("idemgate.store.redis {\n  min-replicas = 2\n  replica-timeout = 40ms\n}",
+                "t.conf").store().redis();
+        assertThat(redis.minReplicas()).isEqualTo(2);
+        assertThat(redis.replicaTimeout()).isEqualTo(java.time.Duration.ofMillis(40));
+    }
+
+    @Test
     void zeroTtlIsRejectedButZeroShutdownGraceIsNot() {
         loading("idemgate.server.shutdown-grace = 0s\nidemgate.defaults.idempotency.ttl = 0")
                 .hasMessageContaining("t.conf: 2: idemgate.defaults.idempotency.ttl: must be greater than zero (got 0)")
