@@ -25,6 +25,7 @@ import io.idemgate.gateway.route.RouteTable;
 import io.idemgate.gateway.server.ProxyServer;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.idemgate.gateway.store.StoreFactory;
+import io.idemgate.gateway.store.StoreHealth;
 import io.idemgate.gateway.tls.CertificateWatcher;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.tls.TlsFileException;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final AdminServer admin;
     private final GatewayMetrics metrics;
     private final IdempotencyStore store;
+    private final StoreHealth storeHealth = new StoreHealth();
     private int proxyPort;
     private int adminPort;
     private boolean stopped;
@@ -84,11 +86,9 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         this.reloader = configFile == null ? null
                 : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
-        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
-        routing.set(new Routing(new RouteTable(config.routes()),
-                new UpstreamClient(config.routes(), transport, loops)));
-        warnSharedScopes(config.routes());
-        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics);
+        routing.set(routingFor(config.routes()));
+        metrics.registerStoreHealth(storeHealth);
+        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
         this.accessLogWriter = accessLogWriter(config.logging());
         if (accessLogWriter != null) {
@@ -162,8 +162,9 @@ public final class Gateway implements AutoCloseable {
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
         String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
+        // A store at risk of evicting records still answers: ready, with the warning in the detail.
         return store.ping().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
-                ? Readiness.ready(name) : Readiness.notReady(name + " not answering"));
+                ? Readiness.ready(name + storeHealth.detail()) : Readiness.notReady(name + " not answering"));
     }
 
     public IdempotencyStore store() {
@@ -191,6 +192,9 @@ public final class Gateway implements AutoCloseable {
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         warnSharedScopes(routes);
+        // Every configured route's series exist from the start, at 0: rate() over a series first seen
+        // after its first request misses that request (dashboards and the duplicate rate read NaN or 0).
+        routes.forEach(r -> metrics.route(r.name()));
         return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
     }
 

@@ -7,7 +7,9 @@ import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.logging.ConsoleLogFormat;
 import io.idemgate.gateway.reload.ReloadTrigger;
 import io.idemgate.gateway.reload.RouteReloader;
+import io.idemgate.gateway.store.StoreStartException;
 import io.idemgate.gateway.tls.TlsCheck;
+import io.idemgate.gateway.transport.CannotListenException;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.net.URI;
@@ -107,7 +109,13 @@ public final class GatewayMain {
             // operators can with -Dio.netty.leakDetection.level=simple.
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        Gateway gateway = Gateway.start(config, configPath);
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config, configPath);
+        } catch (CannotListenException | StoreStartException e) {
+            err.println("idemgate: " + e.getMessage()); // one line: what, where, and the setting to change
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());

@@ -2,6 +2,7 @@ package io.idemgate.gateway.admin;
 
 import io.idemgate.gateway.config.AdminConfig;
 import io.idemgate.gateway.tls.ServerTls;
+import io.idemgate.gateway.transport.CannotListenException;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -83,8 +84,8 @@ public final class AdminServer {
                 });
         ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
-            throw new IllegalStateException("cannot bind the admin listener to " + config.host() + ":" + config.port()
-                    + ": " + bind.cause().getMessage(), bind.cause());
+            throw new CannotListenException("admin", config.host(), config.port(), "idemgate.admin", "IDEMGATE_ADMIN_",
+                    bind.cause());
         }
         serverChannel = bind.channel();
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();

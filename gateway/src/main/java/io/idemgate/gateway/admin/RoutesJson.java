@@ -2,6 +2,7 @@ package io.idemgate.gateway.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.idemgate.gateway.config.DurationText;
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.MatchConfig;
 import io.idemgate.gateway.config.RouteConfig;
@@ -123,14 +124,6 @@ public final class RoutesJson {
 
     /** The largest whole unit that spells the duration exactly: {@code 24h}, {@code 30s}, {@code 250ms}. */
     static String duration(Duration d) {
-        long nanos = d.toNanos();
-        long[] unitNanos = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
-        String[] units = {"d", "h", "m", "s", "ms", "us"};
-        for (int i = 0; i < units.length; i++) {
-            if (nanos != 0 && nanos % unitNanos[i] == 0) {
-                return nanos / unitNanos[i] + units[i];
-            }
-        }
-        return nanos == 0 ? "0s" : nanos + "ns";
+        return DurationText.of(d);
     }
 }

@@ -26,8 +26,9 @@ final class IdempotencyConfigParser {
                 r.strings("fingerprint.ignore-json-fields", IdempotencyConfigParser::checkPointer));
         Duration ttl = r.duration("ttl", false);
         Duration lease = r.duration("lease", false);
-        if (lease.compareTo(ttl) > 0) {
-            r.problem("lease", "must not be longer than ttl (" + ttl + ")");
+        // Only between two valid values: a bad ttl is its own problem, not also the lease's.
+        if (ttl.compareTo(Duration.ZERO) > 0 && lease.compareTo(Duration.ZERO) > 0 && lease.compareTo(ttl) > 0) {
+            r.problem("lease", "must not be longer than ttl (" + DurationText.of(ttl) + ")");
         }
         var concurrent = r.enumValue("concurrent", IdempotencyConfig.Concurrent.class);
         Duration waitTimeout = r.duration("wait-timeout", false);

@@ -26,7 +26,13 @@ final class StoreConfigParser {
     private static StoreConfig.Redis redis(ConfigReader r) {
         StoreConfig.Redis.Mode mode = r.enumValue("mode", StoreConfig.Redis.Mode.class);
         List<String> uris = uris(r, mode);
-        return new StoreConfig.Redis(uris, mode, r.string("key-prefix"), r.duration("command-timeout", false));
+        int minReplicas = r.integer("min-replicas", 0, 16);
+        if (minReplicas > 0 && mode == StoreConfig.Redis.Mode.CLUSTER) {
+            // Each master replicates on its own; one WAIT cannot speak for all of them.
+            r.problem("min-replicas", "is not supported with mode = cluster (0 there)");
+        }
+        return new StoreConfig.Redis(uris, mode, r.string("key-prefix"), r.duration("command-timeout", false),
+                minReplicas, r.duration("replica-timeout", false));
     }
 
     /** {@code uri} is one string, or a list of seed nodes for a cluster. */

@@ -139,6 +139,16 @@ public final class GatewayMetrics {
                 .callback(cb -> cb.call(bytes.getAsLong())).register(registry);
     }
 
+    /** What the store reports about the safety of its records (SPEC §2). */
+    public void registerStoreHealth(io.idemgate.gateway.store.StoreHealth health) {
+        GaugeWithCallback.builder().name(STORE_EVICTION_RISK)
+                .help("1 when the store may evict live records to make room (Redis maxmemory-policy other than noeviction)")
+                .callback(cb -> cb.call(health.atEvictionRisk() ? 1 : 0)).register(registry);
+        CounterWithCallback.builder().name(STORE_UNCONFIRMED_COMPLETIONS)
+                .help("Completions stored on the Redis master but not confirmed by min-replicas replicas in time")
+                .callback(cb -> cb.call(health.unconfirmedCompletions())).register(registry);
+    }
+
     /** Access lines dropped because the writer could not keep up (its queue was full). */
     public void registerAccessLogDropped(java.util.function.LongSupplier dropped) {
         CounterWithCallback.builder().name(ACCESS_LOG_DROPPED)

@@ -23,6 +23,8 @@ public final class MetricNames {
     public static final String CONFIG_RELOADS = "idemgate_config_reloads_total";
     /** Not in SPEC §5: the store circuit breaker's state, 0 closed, 1 open, 2 half-open (probing). */
     public static final String STORE_CIRCUIT_STATE = "idemgate_store_circuit_state";
+    public static final String STORE_EVICTION_RISK = "idemgate_store_eviction_risk";
+    public static final String STORE_UNCONFIRMED_COMPLETIONS = "idemgate_store_unconfirmed_completions_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
     public static final String TLS_HANDSHAKES = "idemgate_tls_handshakes_total";

@@ -5,9 +5,11 @@ import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.tls.TlsProvider;
+import io.idemgate.gateway.transport.CannotListenException;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -54,7 +56,12 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ProxyChannelInitializer(config, services, connections, tls));
-        listener = b.bind(config.host(), config.port()).sync().channel();
+        ChannelFuture bind = b.bind(config.host(), config.port()).await();
+        if (!bind.isSuccess()) {
+            throw new CannotListenException("proxy", config.host(), config.port(), "idemgate.server", "IDEMGATE_",
+                    bind.cause());
+        }
+        listener = bind.channel();
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         String protocols = tls != null ? "https (h2, http/1.1; TLS " + TlsProvider.describe() + ")"
                 : config.h2c() ? "http (http/1.1, h2c)" : "http (http/1.1)";

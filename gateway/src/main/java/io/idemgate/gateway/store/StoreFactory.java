@@ -28,7 +28,7 @@ public final class StoreFactory {
 
     /** The configured store alone, its Redis connections on Lettuce's own threads (tools, tests). */
     public static IdempotencyStore create(StoreConfig config) {
-        return base(config, null, null);
+        return base(config, null, null, new StoreHealth());
     }
 
     /**
@@ -39,17 +39,24 @@ public final class StoreFactory {
      */
     public static IdempotencyStore create(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType,
                                           GatewayMetrics metrics) {
-        IdempotencyStore store = base(config, loops, channelType);
+        return create(config, loops, channelType, metrics, new StoreHealth());
+    }
+
+    /** As above; the store reports the risks it finds (eviction, unconfirmed completions) to {@code health}. */
+    public static IdempotencyStore create(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType,
+                                          GatewayMetrics metrics, StoreHealth health) {
+        IdempotencyStore store = base(config, loops, channelType, health);
         if (config.type() != StoreConfig.Type.MEMORY) {
             store = breaker(store, metrics);
         }
         return new ClaimCoalescingStore(new InstrumentedIdempotencyStore(store, metrics));
     }
 
-    private static IdempotencyStore base(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType) {
+    private static IdempotencyStore base(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType,
+                                         StoreHealth health) {
         return switch (config.type()) {
             case MEMORY -> new MemoryIdempotencyStore(config.memory().maxEntries());
-            case REDIS -> redis(config.redis(), RedisStoreSettings.of(config), loops, channelType);
+            case REDIS -> redis(config.redis(), RedisStoreSettings.of(config), health, loops, channelType);
         };
     }
 
@@ -66,19 +73,29 @@ public final class StoreFactory {
         }));
     }
 
-    private static IdempotencyStore redis(StoreConfig.Redis redis, RedisStoreSettings settings, EventLoopGroup loops,
+    private static IdempotencyStore redis(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
+                                          EventLoopGroup loops,
                                           Class<? extends Channel> channelType) {
+        try {
+            return connect(redis, settings, health, loops, channelType);
+        } catch (RuntimeException e) { // Lettuce's RedisConnectionException and friends: a stack trace says less
+            throw new StoreStartException(redis.uris(), e);
+        }
+    }
+
+    private static IdempotencyStore connect(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
+                                            EventLoopGroup loops, Class<? extends Channel> channelType) {
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }
         if (redis.mode() == StoreConfig.Redis.Mode.CLUSTER) {
             // Every listed URI is a seed; the rest of the cluster is discovered and followed.
             return RedisIdempotencyStore.cluster(redis.uris(), redis.keyPrefix(), redis.commandTimeout(), settings,
-                    loops, channelType);
+                    health, loops, channelType);
         }
         // Sentinel needs nothing more: a redis-sentinel:// URI makes Lettuce ask the Sentinels for the master,
         // again after every reconnect, so a failover is followed like any other reconnect.
         return RedisIdempotencyStore.standalone(redis.uris().get(0), redis.keyPrefix(), redis.commandTimeout(), settings,
-                loops, channelType);
+                health, loops, channelType);
     }
 }

@@ -45,10 +45,40 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void minReplicasIsRefusedWithACluster() {
+        loading("idemgate.store.redis {\n  mode = cluster\n  uri = [\"redis://a:7000\"]\n  min-replicas = 1\n}")
+                .hasMessageContaining("t.conf: 4: idemgate.store.redis.min-replicas: is not supported with mode = cluster");
+    }
+
+    @Test
+    void minReplicasAndTheirTimeoutAreRead() {
+        StoreConfig.Redis redis = ConfigLoader.parse("idemgate.store.redis {\n  min-replicas = 2\n  replica-timeout = 40ms\n}",
+                "t.conf").store().redis();
+        assertThat(redis.minReplicas()).isEqualTo(2);
+        assertThat(redis.replicaTimeout()).isEqualTo(java.time.Duration.ofMillis(40));
+    }
+
+    @Test
     void zeroTtlIsRejectedButZeroShutdownGraceIsNot() {
         loading("idemgate.server.shutdown-grace = 0s\nidemgate.defaults.idempotency.ttl = 0")
                 .hasMessageContaining("t.conf: 2: idemgate.defaults.idempotency.ttl: must be greater than zero (got 0)")
                 .hasMessageNotContaining("shutdown-grace");
+    }
+
+    @Test
+    void anInvalidTtlIsOneProblemWithoutAKnockOnLeaseProblem() {
+        ConfigLoadException e = catchThrowableOfType(() -> ConfigLoader.parse("idemgate.defaults.idempotency.ttl = -1s",
+                "t.conf"), ConfigLoadException.class);
+
+        assertThat(e.problems()).containsExactly(
+                "t.conf: 1: idemgate.defaults.idempotency.ttl: must be greater than zero (got \"-1s\")");
+    }
+
+    @Test
+    void aLeaseLongerThanTheTtlNamesTheTtlAsWritten() {
+        loading("idemgate.defaults.idempotency { ttl = 10s, lease = 1m }")
+                .hasMessageContaining("idemgate.defaults.idempotency.lease: must not be longer than ttl (10s)")
+                .hasMessageNotContaining("PT");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
+import io.idemgate.gateway.store.StoreHealth;
 import io.idemgate.gateway.store.Waiters;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -62,6 +63,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     /** A body key outlives its record by this much, so a replay that began just before expiry finishes. */
     static final Duration BODY_GRACE = Duration.ofMinutes(1);
     private static final int MAX_RECHECKS_PER_PASS = 1_000;
+    private static final long EVICTION_CHECK_SECONDS = 60;
     private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
     static {
@@ -83,6 +85,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private final String keyPrefix;
     private final Duration fenceRetention;
+    private final StoreHealth health;
+    private final int minReplicas;
+    private final EvictionPolicyCheck evictionCheck;
+    /** Null unless {@code min-replicas} > 0. */
+    private final ReplicaAcks acks;
     private final byte[] channel;
     private final LoopAffineLinks links;
     private final Waiters waiters = new Waiters();
@@ -100,14 +107,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     /** As above, with another fallback re-check interval (tests use a long one to see pub/sub alone). */
     RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, Duration recheckInterval) {
-        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, RedisStoreSettings.DEFAULTS,
-                recheckInterval, null, null);
+        this(StandaloneRedisLink.connector(uri, commandTimeout), null, keyPrefix, RedisStoreSettings.DEFAULTS,
+                new StoreHealth(), recheckInterval, null, null);
     }
 
     /** A standalone or Sentinel store with {@code settings}, connections on Lettuce's threads (tests, tools). */
-    public RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, RedisStoreSettings settings) {
-        this(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, settings, Duration.ofMillis(RECHECK_MILLIS),
-                null, null);
+    public RedisIdempotencyStore(String uri, String keyPrefix, Duration commandTimeout, RedisStoreSettings settings,
+                                 StoreHealth health) {
+        this(StandaloneRedisLink.connector(uri, commandTimeout), ackConnector(uri, commandTimeout, settings), keyPrefix,
+                settings, health, Duration.ofMillis(RECHECK_MILLIS), null, null);
     }
 
     /**
@@ -118,15 +126,26 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      */
     public static RedisIdempotencyStore standalone(String uri, String keyPrefix, Duration commandTimeout,
                                                    EventLoopGroup loops, Class<? extends Channel> channelType) {
-        return standalone(uri, keyPrefix, commandTimeout, RedisStoreSettings.DEFAULTS, loops, channelType);
+        return standalone(uri, keyPrefix, commandTimeout, RedisStoreSettings.DEFAULTS, new StoreHealth(), loops,
+                channelType);
     }
 
-    /** As above, with {@code settings} (fence retention, replicas a completion waits for). */
+    /**
+     * As above, with {@code settings} (fence retention, replicas a completion waits for); risks found (eviction
+     * policy, unconfirmed completions) are reported to {@code health}.
+     */
     public static RedisIdempotencyStore standalone(String uri, String keyPrefix, Duration commandTimeout,
-                                                   RedisStoreSettings settings, EventLoopGroup loops,
-                                                   Class<? extends Channel> channelType) {
-        return new RedisIdempotencyStore(StandaloneRedisLink.connector(uri, commandTimeout), keyPrefix, settings,
+                                                   RedisStoreSettings settings, StoreHealth health,
+                                                   EventLoopGroup loops, Class<? extends Channel> channelType) {
+        return new RedisIdempotencyStore(StandaloneRedisLink.connector(uri, commandTimeout),
+                ackConnector(uri, commandTimeout, settings), keyPrefix, settings, health,
                 Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
+    }
+
+    /** The connection that WAITs for replicas: a WAIT may block it for the replica timeout, on top of a command's. */
+    private static RedisLink.Connector ackConnector(String uri, Duration commandTimeout, RedisStoreSettings settings) {
+        return settings.minReplicas() == 0 ? null
+                : StandaloneRedisLink.connector(uri, commandTimeout.plus(settings.replicaTimeout()));
     }
 
     /**
@@ -140,27 +159,34 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     /** As above, with one connection per event loop of {@code loops}, as {@link #standalone}. */
     public static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
                                                 EventLoopGroup loops, Class<? extends Channel> channelType) {
-        return cluster(seedUris, keyPrefix, commandTimeout, RedisStoreSettings.DEFAULTS, loops, channelType);
+        return cluster(seedUris, keyPrefix, commandTimeout, RedisStoreSettings.DEFAULTS, new StoreHealth(), loops,
+                channelType);
     }
 
     /** As above, with {@code settings} (fence retention; {@code min-replicas} is refused with a Cluster). */
     public static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
-                                                RedisStoreSettings settings, EventLoopGroup loops,
+                                                RedisStoreSettings settings, StoreHealth health, EventLoopGroup loops,
                                                 Class<? extends Channel> channelType) {
-        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix, settings,
-                Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
+        if (settings.minReplicas() > 0) {
+            throw new IllegalArgumentException("min-replicas is not supported with a Redis Cluster");
+        }
+        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), null, keyPrefix,
+                settings, health, Duration.ofMillis(RECHECK_MILLIS), loops, channelType);
     }
 
     static RedisIdempotencyStore cluster(List<String> seedUris, String keyPrefix, Duration commandTimeout,
                                          Duration recheckInterval) {
-        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), keyPrefix,
-                RedisStoreSettings.DEFAULTS, recheckInterval, null, null);
+        return new RedisIdempotencyStore(ClusterRedisLink.connector(seedUris, commandTimeout), null, keyPrefix,
+                RedisStoreSettings.DEFAULTS, new StoreHealth(), recheckInterval, null, null);
     }
 
-    private RedisIdempotencyStore(RedisLink.Connector connector, String keyPrefix, RedisStoreSettings settings,
-                                  Duration recheckInterval, EventLoopGroup loops, Class<? extends Channel> channelType) {
+    private RedisIdempotencyStore(RedisLink.Connector connector, RedisLink.Connector ackConnector, String keyPrefix,
+                                  RedisStoreSettings settings, StoreHealth health, Duration recheckInterval,
+                                  EventLoopGroup loops, Class<? extends Channel> channelType) {
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         this.fenceRetention = settings.fenceRetention();
+        this.health = Objects.requireNonNull(health, "health");
+        this.minReplicas = settings.minReplicas();
         String channelName = keyPrefix + "events";
         this.channel = bytes(channelName);
         this.links = LoopAffineLinks.open(connector, loops, channelType, channelName, waiters::wake);
@@ -171,6 +197,22 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         });
         long recheck = recheckInterval.toMillis();
         rechecker.scheduleWithFixedDelay(this::recheckQuietly, recheck, recheck, TimeUnit.MILLISECONDS);
+        this.evictionCheck = new EvictionPolicyCheck(this::redis, health);
+        // At start (answered before the first request in practice), then every minute: a failover or a CONFIG SET
+        // may change it.
+        evictionCheck.run();
+        rechecker.scheduleWithFixedDelay(evictionCheck::run, EVICTION_CHECK_SECONDS, EVICTION_CHECK_SECONDS,
+                TimeUnit.SECONDS);
+        ReplicaAcks opened = null;
+        if (ackConnector != null) {
+            try {
+                opened = new ReplicaAcks(ackConnector, keyPrefix, minReplicas, settings.replicaTimeout());
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+        this.acks = opened;
     }
 
     @Override
@@ -204,17 +246,40 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         byte[] omitted = bytes(response.bodyOmitted() ? "1" : "0");
         if (body.chunkCount() <= 1) {
             byte[] inline = body.chunkCount() == 0 ? new byte[0] : body.chunkNow(0);
-            return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id),
-                    status, headers, inline, omitted);
+            return durable(ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel,
+                    bytes(id), status, headers, inline, omitted));
         }
         byte[] staging = stagingKey(id, owner, fence);
         byte[][] keys = {key(id), staging};
         byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), channel, bytes(id), status, headers,
                 new byte[0], omitted, bytes(body.chunkCount()), bytes(body.length()),
                 bytes(ttl.plus(BODY_GRACE).toMillis())};
-        return guarded(() -> stage(staging, body)
+        return durable(guarded(() -> stage(staging, body)
                 .thenCompose(staged -> COMPLETE.<Long>run(redis(), keys, args))
-                .thenApply(written -> written == 1));
+                .thenApply(written -> written == 1)));
+    }
+
+    /**
+     * With {@code min-replicas}, a stored completion answers only once the replicas hold it (or the replica
+     * timeout passed): a failover then cannot lose an answer the client already has. Unconfirmed, it still
+     * answers true (the master holds it), counted and logged: the operator's signal that a failover now could
+     * lose it.
+     */
+    private CompletionStage<Boolean> durable(CompletionStage<Boolean> completed) {
+        if (acks == null) {
+            return completed;
+        }
+        return completed.thenCompose(written -> !written ? CompletableFuture.completedFuture(false)
+                : acks.confirm().thenApply(confirmed -> {
+                    if (!confirmed) {
+                        health.unconfirmedCompletion();
+                        // No record id: it is derived from the client's key, which never goes to logs.
+                        log.warn("a completion was not confirmed by {} replica(s) within the replica timeout: a "
+                                + "failover now could lose it (idemgate_store_unconfirmed_completions_total)",
+                                minReplicas);
+                    }
+                    return true;
+                }));
     }
 
     /** Every chunk in flight at once (Lettuce pipelines them); done when Redis has acknowledged them all. */
@@ -288,7 +353,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         closed = true;
         rechecker.shutdownNow();
         waiters.failAll(new IllegalStateException("redis store closed"));
+        if (acks != null) {
+            acks.close();
+        }
         links.close();
+    }
+
+    /** Checks Redis's eviction policy now (it is also checked at start and every minute). */
+    public CompletableFuture<Void> checkEvictionPolicy() {
+        return evictionCheck.run();
     }
 
     /** Futures handed out by {@code awaitChange} that are still pending. */

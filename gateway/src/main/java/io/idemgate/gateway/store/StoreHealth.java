@@ -1,0 +1,40 @@
+package io.idemgate.gateway.store;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a store reports about itself beyond answering: risks to the records it holds, which an operator must
+ * see in metrics ({@code idemgate_store_eviction_risk}, {@code idemgate_store_unconfirmed_completions_total})
+ * and in {@code /readyz}'s detail. A store writes it, the gateway reads it.
+ *
+ * <p>Threading: any thread.
+ */
+public final class StoreHealth {
+
+    private final AtomicLong unconfirmedCompletions = new AtomicLong();
+    private volatile String evictionRisk;
+
+    /** A completion was stored on the master but not confirmed by the replicas asked for ({@code WAIT}). */
+    public void unconfirmedCompletion() {
+        unconfirmedCompletions.incrementAndGet();
+    }
+
+    public long unconfirmedCompletions() {
+        return unconfirmedCompletions.get();
+    }
+
+    /** Why the store may drop live records to make room (e.g. Redis's eviction policy); null when it may not. */
+    public void evictionRisk(String why) {
+        evictionRisk = why;
+    }
+
+    public boolean atEvictionRisk() {
+        return evictionRisk != null;
+    }
+
+    /** Empty when all is well, else a sentence for {@code /readyz}. */
+    public String detail() {
+        String risk = evictionRisk;
+        return risk == null ? "" : "; WARNING " + risk;
+    }
+}

@@ -1,0 +1,120 @@
+package io.idemgate.gateway.store.redis;
+
+import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Confirms that completions reached {@code replicas} replicas ({@code WAIT}), so a failover that promotes one
+ * of them keeps them (SPEC §2, {@code store.redis.min-replicas}).
+ *
+ * <p><b>Own connection.</b> {@code WAIT} blocks the connection it is sent on until the replicas answer or the
+ * timeout passes; on the pipelined command connections it would stall every other exchange's commands. So
+ * it runs on a connection of its own. {@code WAIT} counts replication of the writes made by <i>its</i>
+ * connection, so before each one this connection makes a tiny write of its own (a marker key with a short
+ * TTL): replication is one ordered stream, so a replica that acknowledged the marker also holds every
+ * completion the master executed before it.
+ *
+ * <p><b>Group commit.</b> One marker + {@code WAIT} round at a time; the completions confirmed by the master
+ * while a round is out are covered by the next round, all together. With the replicas gone, each round
+ * takes {@code timeout} but confirms (or fails) every completion that queued meanwhile, so a dead replica
+ * costs each completion at most two timeouts, never a queue of them.
+ *
+ * <p>Standalone and Sentinel only: on a Cluster each master replicates on its own, and one connection cannot
+ * {@code WAIT} for all of them (refused by the configuration).
+ *
+ * <p>Threading: any thread; rounds are started under {@code this}, answered on Lettuce's threads.
+ */
+final class ReplicaAcks implements AutoCloseable {
+
+    private final ClientResources resources;
+    private final RedisLink link;
+    private final int replicas;
+    private final long timeoutMillis;
+    private final byte[] marker;
+    private List<CompletableFuture<Boolean>> queued = new ArrayList<>();
+    private boolean roundOut;
+    private long rounds;
+
+    ReplicaAcks(RedisLink.Connector connector, String keyPrefix, int replicas, Duration timeout) {
+        this.resources = RedisLink.resources();
+        RedisLink opened;
+        try {
+            opened = connector.connect(resources, null, id -> { });
+        } catch (RuntimeException e) {
+            resources.shutdown();
+            throw e;
+        }
+        this.link = opened;
+        this.replicas = replicas;
+        this.timeoutMillis = Math.max(1, timeout.toMillis());
+        this.marker = (keyPrefix + "replica-ack").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Completes with true once at least {@code replicas} replicas hold every write the master executed before
+     * this call; false if they did not within the timeout or the check failed. Never completes exceptionally.
+     */
+    CompletableFuture<Boolean> confirm() {
+        CompletableFuture<Boolean> confirmed = new CompletableFuture<>();
+        boolean start;
+        synchronized (this) {
+            queued.add(confirmed);
+            start = !roundOut;
+            roundOut = true;
+        }
+        if (start) {
+            round();
+        }
+        return confirmed;
+    }
+
+    private void round() {
+        List<CompletableFuture<Boolean>> batch;
+        long n;
+        synchronized (this) {
+            batch = queued;
+            queued = new ArrayList<>();
+            n = ++rounds;
+        }
+        CompletableFuture<Long> acked;
+        try {
+            var redis = link.commands();
+            acked = redis.psetex(marker, 60_000, Long.toString(n).getBytes(StandardCharsets.US_ASCII))
+                    .thenCompose(ok -> redis.waitForReplication(replicas, timeoutMillis))
+                    .toCompletableFuture();
+        } catch (RuntimeException e) {
+            acked = CompletableFuture.failedFuture(e);
+        }
+        acked.whenComplete((count, failure) -> {
+            boolean ok = failure == null && count != null && count >= replicas;
+            batch.forEach(waiting -> waiting.complete(ok));
+            boolean next;
+            synchronized (this) {
+                next = !queued.isEmpty();
+                roundOut = next;
+            }
+            if (next) {
+                round();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            link.close();
+        } finally {
+            resources.shutdown();
+        }
+        List<CompletableFuture<Boolean>> left;
+        synchronized (this) {
+            left = queued;
+            queued = new ArrayList<>();
+        }
+        left.forEach(waiting -> waiting.complete(false));
+    }
+}
