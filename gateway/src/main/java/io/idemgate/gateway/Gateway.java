@@ -162,8 +162,9 @@ public final class Gateway implements AutoCloseable {
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
         String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
-        // A store at risk of evicting records still answers: ready, with the warning in the detail.
-        return store.ping().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
+        // Ready only when every event loop reaches the store (what one request sees, every request sees); a store
+        // at risk of evicting records still answers: ready, with the warning in the detail.
+        return store.ready().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
                 ? Readiness.ready(name + storeHealth.detail()) : Readiness.notReady(name + " not answering"));
     }
 

@@ -156,6 +156,25 @@ public final class GatewayMetrics {
                 .callback(cb -> cb.call(dropped.getAsLong())).register(registry);
     }
 
+    /**
+     * The Redis store's per-event-loop links by state ({@code up}, {@code borrowing}: down but served by
+     * another loop's link, {@code down}) and the commands sent on a borrowed link.
+     */
+    public void registerStoreLinks(java.util.function.ToIntFunction<String> linksInState,
+                                   java.util.function.LongSupplier borrowed) {
+        GaugeWithCallback.builder().name(STORE_LINKS)
+                .help("Redis store links (one per event loop) by state: up, borrowing (down, served by another loop's link), down")
+                .labelNames(LABEL_STATE)
+                .callback(cb -> {
+                    for (String state : new String[] {"up", "borrowing", "down"}) {
+                        cb.call(linksInState.applyAsInt(state), state);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name(STORE_LINK_BORROWED)
+                .help("Redis commands an event loop sent on another loop's link because its own was down")
+                .callback(cb -> cb.call(borrowed.getAsLong())).register(registry);
+    }
+
     /** Adds the client library's JVM and process metrics. Call once: they register only once per registry. */
     public void registerJvmMetrics() {
         JvmMetrics.builder().register(registry);
