@@ -107,7 +107,11 @@ CMD [\"redis-server\", \"--bind\", \"0.0.0.0\", \"--protected-mode\", \"no\"]"
 
 build prometheus "FROM $base
 $(apt_install prometheus)
-RUN mkdir -p /prometheus && chown nobody:nogroup /prometheus
+# Like the official image, data goes to /prometheus (compose mounts a volume there): Debian's build
+# defaults --storage.tsdb.path to /var/lib/prometheus/metrics2, so point that at it.
+RUN mkdir -p /prometheus && chown nobody:nogroup /prometheus \\
+ && rm -rf /var/lib/prometheus/metrics2 && ln -s /prometheus /var/lib/prometheus/metrics2
+WORKDIR /prometheus
 USER nobody
 EXPOSE 9090
 ENTRYPOINT [\"/usr/bin/prometheus\"]

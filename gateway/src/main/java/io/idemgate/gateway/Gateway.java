@@ -17,6 +17,7 @@ import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
+import io.idemgate.gateway.identity.ScopeResolvers;
 import io.idemgate.gateway.logging.AccessLogWriter;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.reload.ReloadTrigger;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
+    private final ScopeResolvers scopes;
     private final IdempotencyStore store;
     private final StoreHealth storeHealth = new StoreHealth();
     private int proxyPort;
@@ -86,10 +88,8 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         this.reloader = configFile == null ? null
                 : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
-        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
-        routing.set(new Routing(new RouteTable(config.routes()),
-                new UpstreamClient(config.routes(), transport, loops)));
-        warnSharedScopes(config.routes());
+        this.scopes = new ScopeResolvers(metrics::jwksFetched);
+        routing.set(routingFor(config.routes()));
         metrics.registerStoreHealth(storeHealth);
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
@@ -165,8 +165,9 @@ public final class Gateway implements AutoCloseable {
 
     private java.util.concurrent.CompletionStage<Readiness> readiness() {
         String name = "store: " + config.store().type().name().toLowerCase(java.util.Locale.ROOT);
-        // A store at risk of evicting records still answers: ready, with the warning in the detail.
-        return store.ping().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
+        // Ready only when every event loop reaches the store (what one request sees, every request sees); a store
+        // at risk of evicting records still answers: ready, with the warning in the detail.
+        return store.ready().handle((ok, err) -> err == null && Boolean.TRUE.equals(ok)
                 ? Readiness.ready(name + storeHealth.detail()) : Readiness.notReady(name + " not answering"));
     }
 
@@ -195,7 +196,10 @@ public final class Gateway implements AutoCloseable {
     private Routing routingFor(List<RouteConfig> routes) {
         int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
         warnSharedScopes(routes);
-        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+        // Every configured route's series exist from the start, at 0: rate() over a series first seen
+        // after its first request misses that request (dashboards and the duplicate rate read NaN or 0).
+        routes.forEach(r -> metrics.route(r.name()));
+        return new Routing(new RouteTable(routes, scopes), new UpstreamClient(routes, transport, loops));
     }
 
     /**
@@ -205,7 +209,7 @@ public final class Gateway implements AutoCloseable {
     private static void warnSharedScopes(List<RouteConfig> routes) {
         for (RouteConfig r : routes) {
             var idem = r.idempotency();
-            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty()
+            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty() || idem.scope().jwt().isPresent()
                     || idem.scope().whenMissing() != IdempotencyConfig.WhenMissing.SHARED) {
                 continue;
             }
@@ -234,6 +238,7 @@ public final class Gateway implements AutoCloseable {
             reloader.close(); // before the loops stop: no reload swaps pools in behind us, replaced pools close now
         }
         routing.get().upstreams().close();
+        scopes.close();
         store.close();
         admin.stop();
         Future<?> a = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -43,6 +43,7 @@ public final class GatewayMetrics {
     private final Counter storeErrors;
     private final Counter rejected;
     private final Gauge storeCircuitState;
+    private final Counter jwksFetches;
     private final CounterDataPoint reloadSuccess;
     private final CounterDataPoint reloadFailure;
     private final Counter tlsHandshakes;
@@ -93,6 +94,9 @@ public final class GatewayMetrics {
         storeCircuitState = Gauge.builder().name(STORE_CIRCUIT_STATE)
                 .help("Idempotency store circuit breaker: 0 closed (calls pass), 1 open (calls refused), 2 half-open (probing)")
                 .withoutExemplars().register(registry);
+        jwksFetches = Counter.builder().name(JWKS_FETCHES)
+                .help("JWKS fetches of scope.jwt routes, by result; a failure keeps the previous key set")
+                .labelNames(LABEL_ROUTE, LABEL_RESULT).withoutExemplars().register(registry);
         // Both series exist from the start, so an alert on failures sees 0 rather than no data.
         reloadSuccess = reloads.labelValues("success");
         reloadFailure = reloads.labelValues("failure");
@@ -156,6 +160,25 @@ public final class GatewayMetrics {
                 .callback(cb -> cb.call(dropped.getAsLong())).register(registry);
     }
 
+    /**
+     * The Redis store's per-event-loop links by state ({@code up}, {@code borrowing}: down but served by
+     * another loop's link, {@code down}) and the commands sent on a borrowed link.
+     */
+    public void registerStoreLinks(java.util.function.ToIntFunction<String> linksInState,
+                                   java.util.function.LongSupplier borrowed) {
+        GaugeWithCallback.builder().name(STORE_LINKS)
+                .help("Redis store links (one per event loop) by state: up, borrowing (down, served by another loop's link), down")
+                .labelNames(LABEL_STATE)
+                .callback(cb -> {
+                    for (String state : new String[] {"up", "borrowing", "down"}) {
+                        cb.call(linksInState.applyAsInt(state), state);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name(STORE_LINK_BORROWED)
+                .help("Redis commands an event loop sent on another loop's link because its own was down")
+                .callback(cb -> cb.call(borrowed.getAsLong())).register(registry);
+    }
+
     /** Adds the client library's JVM and process metrics. Call once: they register only once per registry. */
     public void registerJvmMetrics() {
         JvmMetrics.builder().register(registry);
@@ -189,6 +212,10 @@ public final class GatewayMetrics {
     }
 
     /** Counts one reload attempt: applied ({@code success}) or rejected with the old rules kept ({@code failure}). */
+    public void jwksFetched(String route, boolean success) {
+        jwksFetches.labelValues(route, success ? "success" : "failure").inc();
+    }
+
     public void configReload(boolean success) {
         (success ? reloadSuccess : reloadFailure).inc();
     }

@@ -23,10 +23,14 @@ public final class MetricNames {
     public static final String CONFIG_RELOADS = "idemgate_config_reloads_total";
     /** Not in SPEC §5: the store circuit breaker's state, 0 closed, 1 open, 2 half-open (probing). */
     public static final String STORE_CIRCUIT_STATE = "idemgate_store_circuit_state";
+    public static final String STORE_LINKS = "idemgate_store_links";
+    public static final String STORE_LINK_BORROWED = "idemgate_store_link_borrowed_total";
     public static final String STORE_EVICTION_RISK = "idemgate_store_eviction_risk";
     public static final String STORE_UNCONFIRMED_COMPLETIONS = "idemgate_store_unconfirmed_completions_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
+    /** Not in SPEC §5: JWKS fetches of {@code scope.jwt} routes, by route and result. */
+    public static final String JWKS_FETCHES = "idemgate_jwks_fetches_total";
     public static final String TLS_HANDSHAKES = "idemgate_tls_handshakes_total";
     /** Not in SPEC §5: certificate reloads after a file change, by result (a failure keeps the old one). */
     public static final String TLS_CERTIFICATE_RELOADS = "idemgate_tls_certificate_reloads_total";
@@ -37,6 +41,7 @@ public final class MetricNames {
     public static final String LABEL_RESULT = "result";
     public static final String LABEL_STATUS_CLASS = "status_class";
     public static final String LABEL_REASON = "reason";
+    public static final String LABEL_STATE = "state";
     public static final String LABEL_PROTOCOL = "protocol";
 
     private MetricNames() {

@@ -5,7 +5,6 @@ import io.idemgate.gateway.idempotency.ConcurrencyPolicy;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
-import io.idemgate.gateway.identity.HeaderScope;
 import io.idemgate.gateway.identity.ScopeResolver;
 
 /**
@@ -19,13 +18,13 @@ public final class RouteIdempotency {
     private final ConcurrencyPolicy concurrency;
     private final ScopeResolver scope;
 
-    RouteIdempotency(IdempotencyConfig c) {
+    RouteIdempotency(IdempotencyConfig c, ScopeResolver scope) {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
                 c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
         this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT);
-        this.scope = new HeaderScope(c.scope());
+        this.scope = scope;
     }
 
     public ScopeResolver scope() {

@@ -126,6 +126,30 @@ public final class CircuitBreakingStore extends ForwardingIdempotencyStore {
         return CompletableFuture.completedFuture(false);
     }
 
+    /** Ready once the circuit is closed (a ping past the cool-down is the probe) and the store says so. */
+    @Override
+    public CompletionStage<Boolean> ready() {
+        return ping().thenCompose(ok -> ok ? delegate().ready() : CompletableFuture.completedFuture(false));
+    }
+
+    /**
+     * The store says it is back (a Redis link reconnected): while open, probe now rather than at the end of
+     * the cool-down, so requests pass again within a round trip of Redis answering. Otherwise nothing.
+     */
+    public void probeNow() {
+        State s = state.get();
+        if (s.phase() != Phase.OPEN) {
+            return;
+        }
+        State due = new State(Phase.OPEN, 0, nanoClock.getAsLong(), s.openFor());
+        if (state.compareAndSet(s, due)) {
+            State probing = probeState(due);
+            if (probing != null) {
+                pinged(probing);
+            }
+        }
+    }
+
     private CompletionStage<Boolean> pinged(State started) {
         return call(delegate()::ping).handle((pong, err) -> {
             boolean ok = err == null && Boolean.TRUE.equals(pong);

@@ -75,6 +75,11 @@ public abstract class ForwardingIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
+    public CompletionStage<Boolean> ready() {
+        return delegate.ready();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -54,8 +54,16 @@ public interface IdempotencyStore extends AutoCloseable {
      */
     CompletableFuture<Void> awaitChange(String id);
 
-    /** Whether the store answers now (readiness). */
+    /** Whether the store answers now. */
     CompletionStage<Boolean> ping();
+
+    /**
+     * Whether the gateway can use the store now from every one of its threads (readiness): a store with one
+     * connection per event loop is ready only when every loop can reach it. By default, {@link #ping()}.
+     */
+    default CompletionStage<Boolean> ready() {
+        return ping();
+    }
 
     @Override
     void close();

@@ -7,6 +7,8 @@ import io.idemgate.gateway.store.redis.RedisIdempotencyStore;
 import io.idemgate.gateway.store.redis.RedisStoreSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the configured store, and the one place that stacks the gateway's layers on it. A new store type
@@ -19,9 +21,13 @@ import io.netty.channel.EventLoopGroup;
  *       the configured store      memory or Redis
  * </pre>
  *
- * The breaker sits under the instrumentation, so calls it refuses count as failed store calls.
+ * The breaker sits under the instrumentation, so calls it refuses count as failed store calls. A Redis
+ * store tells the breaker when a link reconnects, so it probes at once, and reports its links in
+ * {@code idemgate_store_links} and {@code idemgate_store_link_borrowed_total}.
  */
 public final class StoreFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreFactory.class);
 
     private StoreFactory() {
     }
@@ -45,10 +51,19 @@ public final class StoreFactory {
     /** As above; the store reports the risks it finds (eviction, unconfirmed completions) to {@code health}. */
     public static IdempotencyStore create(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType,
                                           GatewayMetrics metrics, StoreHealth health) {
-        IdempotencyStore store = base(config, loops, channelType, health);
-        if (config.type() != StoreConfig.Type.MEMORY) {
-            store = breaker(store, metrics);
-        }
+        IdempotencyStore store = switch (config.type()) {
+            case MEMORY -> base(config, loops, channelType, health);
+            case REDIS -> {
+                RedisIdempotencyStore redis = redis(config.redis(), RedisStoreSettings.of(config), health, loops,
+                        channelType);
+                CircuitBreakingStore breaker = breaker(redis, metrics);
+                // A link back means Redis answers again: every loop is served at once (borrowing), so let
+                // requests through now rather than at the end of the breaker's cool-down.
+                redis.onLinkUp(breaker::probeNow);
+                metrics.registerStoreLinks(redis::links, redis::borrowedCommands);
+                yield breaker;
+            }
+        };
         return new ClaimCoalescingStore(new InstrumentedIdempotencyStore(store, metrics));
     }
 
@@ -65,17 +80,23 @@ public final class StoreFactory {
      * command timeout. The memory store is in-process: it has no outage, and its one failure ("full")
      * must not turn into refusing every request.
      */
-    private static IdempotencyStore breaker(IdempotencyStore store, GatewayMetrics metrics) {
-        return new CircuitBreakingStore(store, phase -> metrics.storeCircuitState(switch (phase) {
-            case CLOSED -> 0;
-            case OPEN -> 1;
-            case HALF_OPEN -> 2;
-        }));
+    private static CircuitBreakingStore breaker(IdempotencyStore store, GatewayMetrics metrics) {
+        return new CircuitBreakingStore(store, phase -> {
+            if (phase == CircuitBreakingStore.Phase.OPEN) {
+                log.warn("idempotency store circuit open: store calls fail at once until a probe succeeds");
+            } else if (phase == CircuitBreakingStore.Phase.CLOSED) {
+                log.debug("idempotency store circuit closed");
+            }
+            metrics.storeCircuitState(switch (phase) {
+                case CLOSED -> 0;
+                case OPEN -> 1;
+                case HALF_OPEN -> 2;
+            });
+        });
     }
 
-    private static IdempotencyStore redis(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
-                                          EventLoopGroup loops,
-                                          Class<? extends Channel> channelType) {
+    private static RedisIdempotencyStore redis(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
+                                               EventLoopGroup loops, Class<? extends Channel> channelType) {
         try {
             return connect(redis, settings, health, loops, channelType);
         } catch (RuntimeException e) { // Lettuce's RedisConnectionException and friends: a stack trace says less
@@ -83,8 +104,8 @@ public final class StoreFactory {
         }
     }
 
-    private static IdempotencyStore connect(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
-                                            EventLoopGroup loops, Class<? extends Channel> channelType) {
+    private static RedisIdempotencyStore connect(StoreConfig.Redis redis, RedisStoreSettings settings, StoreHealth health,
+                                                 EventLoopGroup loops, Class<? extends Channel> channelType) {
         if (redis.uris().isEmpty()) {
             throw new IllegalStateException("idemgate.store.redis.uris is empty");
         }

@@ -127,7 +127,8 @@ class RouteReloadIT {
         HttpResponse<String> reload = gateway.postReload(TOKEN);
 
         assertThat(reload.statusCode()).isEqualTo(422);
-        assertThat(reload.body()).contains("gateway.conf: 1: idemgate.routes[0].upstream.response-timeout");
+        // Line 2: the fixture writes its scope default on line 1.
+        assertThat(reload.body()).contains("gateway.conf: 2: idemgate.routes[0].upstream.response-timeout");
         assertThat(get("/still-a")).isEqualTo("200 from A");
     }
 
@@ -191,6 +192,21 @@ class RouteReloadIT {
                 .until(() -> get("/x").equals("200 from B"));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> metrics().value("idemgate_config_reloads_total", "result", "success") == 1.0);
+    }
+
+    @Test
+    void everyConfiguredRouteHasItsSeriesAtZeroBeforeItsFirstRequest() throws Exception {
+        gateway = GatewayFixture.startFromFile(dir, config(upstreamA.url(), ""));
+        PrometheusText before = metrics();
+        assertThat(before.value("idemgate_requests_total", "route", "api", "outcome", "executed")).isZero();
+        assertThat(before.value("idemgate_requests_total", "route", "api", "outcome", "replayed")).isZero();
+        assertThat(before.value("idemgate_dedup_overhead_seconds_count", "route", "api")).isZero();
+
+        gateway.rewriteConfig(config(upstreamA.url(), "") + "idemgate.routes = [ "
+                + "{ name = added, match { path = \"/added/**\" }, upstream.urls = [\"" + upstreamB.url() + "\"] }, "
+                + "{ name = api, match { path = \"/**\" }, upstream.urls = [\"" + upstreamA.url() + "\"] } ]\n");
+        assertThat(gateway.postReload(TOKEN).statusCode()).isEqualTo(200);
+        assertThat(metrics().value("idemgate_requests_total", "route", "added", "outcome", "executed")).isZero();
     }
 
     @Test

@@ -185,6 +185,38 @@ class CircuitBreakingStoreTest {
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
+    @Test
+    void probeNowClosesAnOpenCircuitBeforeTheCoolDownEnds() {
+        open();
+        fake.failing.set(false);
+
+        breaker.probeNow();
+
+        assertThat(breaker.phase()).isEqualTo(Phase.CLOSED);
+        assertThat(fake.pings).hasValue(1);
+        assertThat(claim().toCompletableFuture().join()).isInstanceOf(ClaimResult.Claimed.class);
+    }
+
+    @Test
+    void probeNowThatFailsReopensAndIsANoOpWhileClosed() {
+        breaker.probeNow();
+        assertThat(fake.pings).hasValue(0);
+
+        open();
+        breaker.probeNow();
+
+        assertThat(breaker.phase()).isEqualTo(Phase.OPEN);
+        assertThat(fake.pings).hasValue(1);
+        assertThat(failure(claim())).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void readyIsFalseWhileOpenAndAsksTheStoreOnceClosed() {
+        assertThat(breaker.ready().toCompletableFuture().join()).isTrue();
+        open();
+        assertThat(breaker.ready().toCompletableFuture().join()).isFalse();
+    }
+
     private void open() {
         fake.failing.set(true);
         for (int i = 0; i < 3; i++) {

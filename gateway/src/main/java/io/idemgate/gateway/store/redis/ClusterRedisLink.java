@@ -64,6 +64,6 @@ final class ClusterRedisLink {
                         .build())
                 .build());
         return LettuceLink.open(client, () -> client.connect(ByteArrayCodec.INSTANCE),
-                StatefulRedisClusterConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage);
+                StatefulRedisClusterConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage, false);
     }
 }

@@ -20,24 +20,30 @@ final class LettuceLink implements RedisLink {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final StatefulRedisPubSubConnection<String, String> events;
+    private final boolean tracksConnection;
 
     private LettuceLink(AbstractRedisClient client, StatefulConnection<byte[], byte[]> connection,
-                        RedisClusterAsyncCommands<byte[], byte[]> commands, StatefulRedisPubSubConnection<String, String> events) {
+                        RedisClusterAsyncCommands<byte[], byte[]> commands, StatefulRedisPubSubConnection<String, String> events,
+                        boolean tracksConnection) {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
         this.events = events;
+        this.tracksConnection = tracksConnection;
     }
 
     /**
      * Blocks until connected and, unless {@code channel} is null, subscribed; on failure shuts the
      * client down.
+     *
+     * @param tracksConnection whether {@link #connected()} follows the command connection (standalone) or
+     *                         always answers true (Cluster: see {@link RedisLink#connected()})
      */
     static <C extends StatefulConnection<byte[], byte[]>> RedisLink open(
             AbstractRedisClient client, Supplier<C> connect,
             Function<C, RedisClusterAsyncCommands<byte[], byte[]>> commandsOf,
             Supplier<? extends StatefulRedisPubSubConnection<String, String>> connectPubSub,
-            String channel, Consumer<String> onMessage) {
+            String channel, Consumer<String> onMessage, boolean tracksConnection) {
         try {
             C connection = connect.get();
             StatefulRedisPubSubConnection<String, String> events = null;
@@ -51,7 +57,7 @@ final class LettuceLink implements RedisLink {
                 });
                 events.sync().subscribe(channel);
             }
-            return new LettuceLink(client, connection, commandsOf.apply(connection), events);
+            return new LettuceLink(client, connection, commandsOf.apply(connection), events, tracksConnection);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -61,6 +67,11 @@ final class LettuceLink implements RedisLink {
     @Override
     public RedisClusterAsyncCommands<byte[], byte[]> commands() {
         return commands;
+    }
+
+    @Override
+    public boolean connected() {
+        return !tracksConnection || connection.isOpen();
     }
 
     @Override

@@ -12,8 +12,10 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,14 @@ import org.slf4j.LoggerFactory;
  * one connection on Lettuce's own threads serves every caller, as before. The pub/sub subscription lives on
  * the first link only: one message per completion, whichever loop the waiter is on.
  *
- * <p>Threading: {@link #commands()} any thread; open and close block (start-up and shutdown only).
+ * <p><b>Recovery.</b> Each link reconnects on its own (with jittered backoff, {@link ReconnectBackoff}), so after
+ * an outage the loops' links come back up to a second apart. Meanwhile a loop whose link is still down
+ * borrows a connected loop's link: the command is written on that loop and answered there (callers hop back
+ * anyway), so the store is either up for every loop or down for every loop, and a client never sees it up or
+ * down by the loop its connection landed on. Borrowed commands are counted ({@link #borrowed()}).
+ *
+ * <p>Threading: {@link #commands()} any thread; {@link #watch()} one thread at a time; open and close block
+ * (start-up and shutdown only).
  */
 final class LoopAffineLinks implements AutoCloseable {
 
@@ -37,10 +46,11 @@ final class LoopAffineLinks implements AutoCloseable {
     private final ClientResources base;
     private final List<ClientResources> loopResources;
     private final EventExecutor[] loops;
-    private final RedisLink[] links;
+    private final LinkHealth[] links;
+    private final LongAdder borrowed = new LongAdder();
 
     private LoopAffineLinks(ClientResources base, List<ClientResources> loopResources, EventExecutor[] loops,
-                            RedisLink[] links) {
+                            LinkHealth[] links) {
         this.base = base;
         this.loopResources = loopResources;
         this.loops = loops;
@@ -76,22 +86,97 @@ final class LoopAffineLinks implements AutoCloseable {
             closeAll(links, loopResources, base);
             throw e;
         }
-        return new LoopAffineLinks(base, loopResources, loops.toArray(EventExecutor[]::new), links.toArray(RedisLink[]::new));
+        LinkHealth[] health = new LinkHealth[links.size()];
+        for (int i = 0; i < health.length; i++) {
+            health[i] = new LinkHealth(loops.isEmpty() ? "the store" : "loop " + i, links.get(i));
+        }
+        return new LoopAffineLinks(base, loopResources, loops.toArray(EventExecutor[]::new), health);
     }
 
-    /** The connection of the calling event loop; the first one for any other thread. */
+    /**
+     * The connection of the calling event loop (the first one for any other thread) or, while that one is
+     * down, a connected loop's. With none connected, its own, which rejects the command at once.
+     */
     RedisClusterAsyncCommands<byte[], byte[]> commands() {
-        for (int i = 0; i < loops.length; i++) {
-            if (loops[i].inEventLoop()) {
-                return links[i].commands();
+        LinkHealth own = own();
+        if (own.usable()) {
+            return own.commands();
+        }
+        for (LinkHealth lender : links) {
+            if (lender != own && lender.usable()) {
+                borrowed.increment();
+                own.borrowing(lender);
+                return lender.commands();
             }
         }
-        return links[0].commands();
+        return own.commands();
+    }
+
+    /** Whether every loop can reach Redis now, on its own link or a borrowed one. */
+    boolean everyLoopServed() {
+        for (LinkHealth link : links) {
+            if (link.usable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The commands of every connected link (a Cluster link always counts as connected). */
+    List<RedisClusterAsyncCommands<byte[], byte[]>> connectedCommands() {
+        List<RedisClusterAsyncCommands<byte[], byte[]>> connected = new ArrayList<>(links.length);
+        for (LinkHealth link : links) {
+            if (link.usable()) {
+                connected.add(link.commands());
+            }
+        }
+        return connected;
+    }
+
+    /** Links in {@code state} now. */
+    int count(LinkHealth.State state) {
+        boolean anyUp = everyLoopServed();
+        int n = 0;
+        for (LinkHealth link : links) {
+            LinkHealth.State s = link.usable() ? LinkHealth.State.UP
+                    : anyUp ? LinkHealth.State.BORROWING : LinkHealth.State.DOWN;
+            if (s == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Commands sent on another loop's link since start. */
+    long borrowed() {
+        return borrowed.sum();
+    }
+
+    /**
+     * One look at every link (logs each loss and recovery once).
+     *
+     * @return true if some link is up again since the last look
+     */
+    boolean watch() {
+        boolean cameBack = false;
+        for (LinkHealth link : links) {
+            cameBack |= link.watch();
+        }
+        return cameBack;
+    }
+
+    private LinkHealth own() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                return links[i];
+            }
+        }
+        return links[0];
     }
 
     @Override
     public void close() {
-        closeAll(List.of(links), loopResources, base);
+        closeAll(Arrays.stream(links).map(LinkHealth::link).toList(), loopResources, base);
     }
 
     private static void closeAll(List<RedisLink> links, List<ClientResources> loopResources, ClientResources base) {

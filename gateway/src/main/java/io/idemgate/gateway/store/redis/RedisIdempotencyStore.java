@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
     static final long RECHECK_MILLIS = 1_000;
+    /** How often the links are looked at (a few volatile reads): a link's recovery is noticed this soon. */
+    static final long LINK_WATCH_MILLIS = 20;
     /** A staged body lives this long unless its complete adopts it: enough to write and complete it. */
     static final Duration STAGING_TTL = Duration.ofMinutes(5);
     /** A body key outlives its record by this much, so a replay that began just before expiry finishes. */
@@ -94,6 +96,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private final LoopAffineLinks links;
     private final Waiters waiters = new Waiters();
     private final ScheduledExecutorService rechecker;
+    private volatile Runnable onLinkUp = () -> { };
     private volatile boolean closed;
 
     /**
@@ -197,6 +200,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         });
         long recheck = recheckInterval.toMillis();
         rechecker.scheduleWithFixedDelay(this::recheckQuietly, recheck, recheck, TimeUnit.MILLISECONDS);
+        rechecker.scheduleWithFixedDelay(this::watchLinks, LINK_WATCH_MILLIS, LINK_WATCH_MILLIS, TimeUnit.MILLISECONDS);
         this.evictionCheck = new EvictionPolicyCheck(this::redis, health);
         // At start (answered before the first request in practice), then every minute: a failover or a CONFIG SET
         // may change it.
@@ -213,6 +217,24 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             }
         }
         this.acks = opened;
+    }
+
+    /**
+     * Runs {@code action} whenever a link reconnects (within {@value #LINK_WATCH_MILLIS} ms): the gateway's
+     * breaker probes then rather than at the end of its cool-down.
+     */
+    public void onLinkUp(Runnable action) {
+        this.onLinkUp = Objects.requireNonNull(action, "action");
+    }
+
+    /** Links of the event loops now: {@code up}, {@code borrowing} (down, served by another's) or {@code down}. */
+    public int links(String state) {
+        return links.count(LinkHealth.State.valueOf(state.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /** Commands a loop sent on another loop's link because its own was down, since start. */
+    public long borrowedCommands() {
+        return links.borrowed();
     }
 
     @Override
@@ -345,6 +367,23 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return RedisPing.of(redis());
     }
 
+    /**
+     * Ready when every event loop can reach Redis (on its own link or a borrowed one) and Redis answers on
+     * every connected link: on a Cluster, where nothing is borrowed, that is every loop's own link to every
+     * slot owner, so a loop still reconnecting to a restarted master keeps the gateway not ready.
+     */
+    @Override
+    public CompletionStage<Boolean> ready() {
+        if (closed || !links.everyLoopServed()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> all = CompletableFuture.completedFuture(true);
+        for (RedisClusterAsyncCommands<byte[], byte[]> link : links.connectedCommands()) {
+            all = all.thenCombine(RedisPing.of(link), Boolean::logicalAnd);
+        }
+        return all;
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -386,6 +425,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         } catch (RuntimeException e) {
             // A failed pass must not cancel the schedule; the next pass retries.
             log.warn("redis store re-check failed", e);
+        }
+    }
+
+    private void watchLinks() {
+        try {
+            if (links.watch() && !closed) {
+                onLinkUp.run();
+            }
+        } catch (RuntimeException e) {
+            log.warn("redis store link watch failed", e);
         }
     }
 

@@ -4,12 +4,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -22,11 +20,19 @@ import java.util.function.Consumer;
  */
 interface RedisLink extends AutoCloseable {
 
+    Duration RECONNECT_FIRST_DELAY = Duration.ofMillis(10);
     Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(1);
     Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     /** Async commands; every one fails after the command timeout. */
     RedisClusterAsyncCommands<byte[], byte[]> commands();
+
+    /**
+     * Whether the command connection is connected now (a disconnected one rejects commands at once). A
+     * Cluster link answers true: its node connections come and go behind it, and its readiness is a PING
+     * to every slot owner ({@link RedisPing}).
+     */
+    boolean connected();
 
     /** Closes the connections and shuts the client down; blocks (shutdown only). */
     @Override
@@ -42,8 +48,8 @@ interface RedisLink extends AutoCloseable {
     }
 
     /**
-     * Reconnect attempts back off to at most {@link #RECONNECT_MAX_DELAY} (Lettuce's default goes to
-     * 30 s), so the gateway recovers within about a second of Redis coming back.
+     * Reconnect attempts back off, with jitter, to at most {@link #RECONNECT_MAX_DELAY} (Lettuce's default
+     * goes to 30 s), so every link is back within about a second of Redis ({@link ReconnectBackoff}).
      *
      * <p>Flushes are consolidated: Lettuce flushes every command, but the commands an event loop issues while
      * it handles one batch of reads (many exchanges claiming at once) go out in one write at the end of the
@@ -52,7 +58,7 @@ interface RedisLink extends AutoCloseable {
      */
     static ClientResources resources() {
         DefaultClientResources.Builder builder = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS));
+                .reconnectDelay(new ReconnectBackoff(RECONNECT_FIRST_DELAY, RECONNECT_MAX_DELAY));
         if (!"false".equals(System.getProperty("idemgate.redis.consolidate-flushes"))) {
             builder.nettyCustomizer(new NettyCustomizer() {
                 @Override

@@ -33,6 +33,6 @@ final class StandaloneRedisLink {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         return LettuceLink.open(client, () -> client.connect(ByteArrayCodec.INSTANCE),
-                StatefulRedisConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage);
+                StatefulRedisConnection::async, () -> client.connectPubSub(StringCodec.UTF8), channel, onMessage, true);
     }
 }
