@@ -44,7 +44,7 @@ final class UpstreamCall {
         HopByHopHeaders.strip(request.headers());
         MessageFraming.forUpstream(request, rc.line().uri(), chunked, length,
                 rc.line().absoluteForm() ? rc.line().host() : null, connection.authority());
-        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), "http");
+        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), rc.connection().scheme());
         sentNanos = System.nanoTime();
         Channel up = connection.channel();
         up.write(request, up.voidPromise());
