@@ -366,7 +366,7 @@ final class IdempotentExchange implements Exchange {
     private void runClaimed(long fence, Outcome outcome) {
         recordOverhead();
         IdempotentExecution execution = new IdempotentExecution(services.store(), config, metrics, ctx.executor(),
-                route.name(), id, recordKey.keyHash(), owner, fence);
+                route.name(), id, recordKey.keyHash(), owner, fence, policy.storedHeaders());
         ProxyHandOver.execute(rc, this, takeBody(), takeReservation(), execution, outcome);
     }
 

@@ -2,6 +2,7 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.http.ResponseRecorder;
+import io.idemgate.gateway.idempotency.StoredHeaders;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.netty.buffer.ByteBuf;
@@ -37,7 +38,8 @@ final class IdempotentExecution implements ResponseTap {
     private boolean settled;
 
     IdempotentExecution(IdempotencyStore store, IdempotencyConfig policy, RouteMetrics metrics, EventExecutor loop,
-                        String routeName, String id, String keyHash, String owner, long fence) {
+                        String routeName, String id, String keyHash, String owner, long fence,
+                        StoredHeaders storedHeaders) {
         this.store = store;
         this.policy = policy;
         this.metrics = metrics;
@@ -47,7 +49,7 @@ final class IdempotentExecution implements ResponseTap {
         this.keyHash = keyHash;
         this.owner = owner;
         this.fence = fence;
-        this.recorder = new ResponseRecorder(policy.maxResponseBody());
+        this.recorder = new ResponseRecorder(policy.maxResponseBody(), storedHeaders::keeps);
     }
 
     /** Renews the lease at a third of its length, so two lost renewals still leave time for a third. */
