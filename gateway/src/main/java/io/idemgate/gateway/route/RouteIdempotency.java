@@ -1,7 +1,7 @@
 package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.IdempotencyConfig;
-import io.idemgate.gateway.idempotency.ConcurrencyPolicy;
+import io.idemgate.gateway.idempotency.DecisionRules;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
@@ -16,7 +16,7 @@ public final class RouteIdempotency {
 
     private final KeyPolicy keyPolicy;
     private final Fingerprinter fingerprinter;
-    private final ConcurrencyPolicy concurrency;
+    private final DecisionRules rules;
     private final ScopeResolver scope;
     private final StoredHeaders storedHeaders;
 
@@ -25,7 +25,9 @@ public final class RouteIdempotency {
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
                 c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
-        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT);
+        this.rules = new DecisionRules(c.key().required() && c.mode() == IdempotencyConfig.Mode.KEY,
+                c.mode() == IdempotencyConfig.Mode.SHADOW, c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
+                c.storeStatus()::contains, c.releaseStatus()::contains);
         this.scope = scope;
         this.storedHeaders = new StoredHeaders(c.replay().excludeHeaders(), c.scope().anonymousShared());
     }
@@ -46,7 +48,7 @@ public final class RouteIdempotency {
         return fingerprinter;
     }
 
-    public ConcurrencyPolicy concurrency() {
-        return concurrency;
+    public DecisionRules rules() {
+        return rules;
     }
 }
