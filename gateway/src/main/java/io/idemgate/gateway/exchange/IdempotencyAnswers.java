@@ -44,6 +44,11 @@ final class IdempotencyAnswers {
                 "The keys to verify the bearer token with cannot be fetched right now; retry later."), 5);
     }
 
+    static FullHttpResponse tooDeep(ByteBufAllocator alloc, int maxDepth) {
+        return ProblemResponses.build(alloc, Problem.INVALID_JSON,
+                "The JSON body nests deeper than " + maxDepth + " levels, the most this route fingerprints.");
+    }
+
     static FullHttpResponse keyReused(ByteBufAllocator alloc) {
         return ProblemResponses.build(alloc, Problem.KEY_REUSED,
                 "This idempotency key was used with a different request (method, path, body or headers).");
