@@ -49,6 +49,6 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-
 CMD ["--config", "/etc/idemgate/gateway.conf"]
 
 # GET the admin /healthz with bash's /dev/tcp: a few milliseconds per probe instead of a JVM start
-# (~1 s of CPU). Loopback, port 9090 unless IDEMGATE_HEALTHCHECK_PORT says otherwise (deploy/container/healthcheck).
+# (~1 s of CPU), on the admin port (IDEMGATE_ADMIN_PORT/_HOST, or IDEMGATE_HEALTHCHECK_PORT/_HOST; deploy/container/healthcheck).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/bin/bash", "/usr/local/bin/idemgate-healthcheck"]
