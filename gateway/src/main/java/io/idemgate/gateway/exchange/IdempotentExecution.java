@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +75,18 @@ final class IdempotentExecution implements ResponseTap {
     }
 
     @Override
-    public void onResponseComplete() {
+    public CompletionStage<Boolean> onResponseComplete() {
         if (Decisions.onResponse(status, rules) == Decision.Settlement.STORE) {
             settle("completed");
-            store.complete(id, owner, fence, recorder.toStoredResponse(), policy.ttl())
-                    .whenComplete((ok, err) -> ownedWrite("complete", ok, err));
-        } else {
-            release("status " + status);
+            return store.complete(id, owner, fence, recorder.toStoredResponse(), policy.ttl())
+                    .handle((ok, err) -> {
+                        ownedWrite("complete", ok, err);
+                        return err == null && Boolean.TRUE.equals(ok);
+                    });
         }
+        // A released answer is not replayed, so nothing rides on its store write: the client gets it at once.
+        release("status " + status);
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override
