@@ -5,6 +5,7 @@ import io.idemgate.gateway.http.ResponseRecorder;
 import io.idemgate.gateway.idempotency.Decision;
 import io.idemgate.gateway.idempotency.DecisionRules;
 import io.idemgate.gateway.idempotency.Decisions;
+import io.idemgate.gateway.idempotency.StoredHeaders;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.netty.buffer.ByteBuf;
@@ -43,7 +44,8 @@ final class IdempotentExecution implements ResponseTap {
     private boolean settled;
 
     IdempotentExecution(IdempotencyStore store, IdempotencyConfig policy, DecisionRules rules, RouteMetrics metrics,
-                        EventExecutor loop, String routeName, String id, String keyHash, String owner, long fence) {
+                        EventExecutor loop, String routeName, String id, String keyHash, String owner, long fence,
+                        StoredHeaders storedHeaders) {
         this.store = store;
         this.policy = policy;
         this.rules = rules;
@@ -54,7 +56,7 @@ final class IdempotentExecution implements ResponseTap {
         this.keyHash = keyHash;
         this.owner = owner;
         this.fence = fence;
-        this.recorder = new ResponseRecorder(policy.maxResponseBody());
+        this.recorder = new ResponseRecorder(policy.maxResponseBody(), storedHeaders::keeps);
     }
 
     /** Renews the lease at a third of its length, so two lost renewals still leave time for a third. */
