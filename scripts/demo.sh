@@ -23,7 +23,9 @@ for _ in $(seq 1 100); do
   if curl -fsS -o /dev/null http://127.0.0.1:9090/healthz 2>/dev/null; then
     echo
     echo "Idemgate is up: proxy http://127.0.0.1:8080 -> demo upstream http://127.0.0.1:8081"
-    echo "  try: curl -i -X POST http://127.0.0.1:8080/v1/orders -H 'Idempotency-Key: order-1' -H 'Authorization: Bearer demo-client' -d '{\"sku\":\"tea\"}'"
+    # A key of its own: the README's session sends order-1 with another body (that would be a 422).
+    echo "  try: curl -i -X POST http://127.0.0.1:8080/v1/orders -H 'Idempotency-Key: try-1' -H 'Authorization: Bearer demo-client' -d '{\"sku\":\"tea\"}'"
+    echo "       (run it twice: the second answer is replayed; README.md walks through a whole session)"
     echo "  metrics: curl http://127.0.0.1:9090/metrics"
     break
   fi

@@ -17,6 +17,7 @@ import io.idemgate.gateway.exchange.OwnerIds;
 import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
+import io.idemgate.gateway.identity.ScopeResolvers;
 import io.idemgate.gateway.logging.AccessLogWriter;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.reload.ReloadTrigger;
@@ -60,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final GatewayMetrics metrics;
+    private final ScopeResolvers scopes;
     private final IdempotencyStore store;
     private final StoreHealth storeHealth = new StoreHealth();
     private int proxyPort;
@@ -86,6 +88,7 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(registry);
         this.reloader = configFile == null ? null
                 : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
+        this.scopes = new ScopeResolvers(metrics::jwksFetched);
         routing.set(routingFor(config.routes()));
         metrics.registerStoreHealth(storeHealth);
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
@@ -196,7 +199,7 @@ public final class Gateway implements AutoCloseable {
         // Every configured route's series exist from the start, at 0: rate() over a series first seen
         // after its first request misses that request (dashboards and the duplicate rate read NaN or 0).
         routes.forEach(r -> metrics.route(r.name()));
-        return new Routing(new RouteTable(routes), new UpstreamClient(routes, transport, loops));
+        return new Routing(new RouteTable(routes, scopes), new UpstreamClient(routes, transport, loops));
     }
 
     /**
@@ -206,7 +209,7 @@ public final class Gateway implements AutoCloseable {
     private static void warnSharedScopes(List<RouteConfig> routes) {
         for (RouteConfig r : routes) {
             var idem = r.idempotency();
-            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty()
+            if (idem.mode() == IdempotencyConfig.Mode.OFF || idem.scopeHeaders().isEmpty() || idem.scope().jwt().isPresent()
                     || idem.scope().whenMissing() != IdempotencyConfig.WhenMissing.SHARED) {
                 continue;
             }
@@ -235,6 +238,7 @@ public final class Gateway implements AutoCloseable {
             reloader.close(); // before the loops stop: no reload swaps pools in behind us, replaced pools close now
         }
         routing.get().upstreams().close();
+        scopes.close();
         store.close();
         admin.stop();
         Future<?> a = ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -85,7 +85,7 @@ public final class GatewayMain {
         try {
             config = ConfigLoader.load(configPath);
         } catch (ConfigLoadException e) {
-            err.println("invalid configuration:\n" + e.getMessage());
+            err.println(e.getMessage()); // "Invalid configuration FILE (N problems):" and one line per problem
             return 1;
         }
         if (healthCheck) {

@@ -53,8 +53,19 @@ record RecordQuery(String route, RecordKey recordKey, boolean withBody) {
                 .orElseThrow(() -> bad("query parameter 'key' is required"));
         RouteConfig route = routes.stream().filter(r -> r.name().equals(routeName)).findFirst()
                 .orElseThrow(() -> new Refused(Problem.ADMIN_NO_SUCH_ROUTE, "no such route; GET /admin/routes lists them"));
-        List<String> headers = route.idempotency().scopeHeaders();
         List<String> scope = request.params().getOrDefault("scope", List.of());
+        var jwt = route.idempotency().scope().jwt();
+        if (jwt.isPresent()) {
+            // A scope.jwt route's scope is its claims: the query names their values, in config order.
+            List<String> claims = jwt.get().claims();
+            if (scope.size() != claims.size()) {
+                throw bad("route '" + route.name() + "' is scoped by the token claims " + claims
+                        + ": give one scope value per claim, in that order");
+            }
+            String scopeHash = ScopeHasher.hashClaims(claims, name -> List.of(scope.get(claims.indexOf(name))));
+            return new RecordQuery(route.name(), RecordKey.of(route.name(), scopeHash, key, null, keyHasher), withBody(request));
+        }
+        List<String> headers = route.idempotency().scopeHeaders();
         if (scope.size() > headers.size()) {
             throw bad("route '" + route.name() + "' has " + headers.size() + " scope header(s) " + headers
                     + " but the query has " + scope.size() + " scope values");

@@ -88,6 +88,22 @@ public final class RoutesJson {
         g.writeObjectFieldStart("scope");
         writeStrings(g, "headers", p.scopeHeaders());
         g.writeStringField("when-missing", keyword(p.scope().whenMissing()));
+        if (p.scope().jwt().isPresent()) {
+            // The secret is never rendered: only whether one is set.
+            IdempotencyConfig.Jwt jwt = p.scope().jwt().get();
+            g.writeObjectFieldStart("jwt");
+            g.writeStringField("header", jwt.header());
+            g.writeStringField("jwks-file", jwt.jwksFile().map(Object::toString).orElse(""));
+            g.writeStringField("jwks-url", jwt.jwksUrl().map(Object::toString).orElse(""));
+            g.writeStringField("jwks-ca-file", jwt.jwksCaFile().map(Object::toString).orElse(""));
+            g.writeStringField("jwks-refresh", duration(jwt.jwksRefresh()));
+            g.writeStringField("hs256-secret", jwt.hs256Secret().isPresent() ? "(set)" : "");
+            writeStrings(g, "claims", jwt.claims());
+            writeStrings(g, "issuers", jwt.issuers());
+            writeStrings(g, "audiences", jwt.audiences());
+            g.writeStringField("leeway", duration(jwt.leeway()));
+            g.writeEndObject();
+        }
         g.writeEndObject();
         IdempotencyConfig.Fingerprint fp = p.fingerprint();
         g.writeObjectFieldStart("fingerprint");

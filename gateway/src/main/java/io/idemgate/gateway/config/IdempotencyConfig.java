@@ -1,7 +1,10 @@
 package io.idemgate.gateway.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** A route's idempotency policy, merged from {@code idemgate.defaults.idempotency} and the route's own block. */
@@ -40,15 +43,44 @@ public record IdempotencyConfig(
      * @param headers request headers whose values (hashed) make the scope; empty = one scope for the route
      * @param whenMissing what a request with none of {@code headers} gets
      */
-    public record Scope(List<String> headers, WhenMissing whenMissing) {
+    public record Scope(List<String> headers, WhenMissing whenMissing, Optional<Jwt> jwt) {
 
         public Scope {
             headers = List.copyOf(headers);
         }
 
+        public Scope(List<String> headers, WhenMissing whenMissing) {
+            this(headers, whenMissing, Optional.empty());
+        }
+
         /** Whether requests without any scope header all share one scope (and so one another's records). */
         public boolean anonymousShared() {
-            return headers.isEmpty() || whenMissing == WhenMissing.SHARED;
+            return jwt.isEmpty() && (headers.isEmpty() || whenMissing == WhenMissing.SHARED);
+        }
+    }
+
+    /**
+     * {@code scope.jwt}: the scope is claims of a verified JWT instead of the hashed header values.
+     * Exactly one of {@code jwksFile}, {@code jwksUrl}, {@code hs256Secret} is present.
+     *
+     * @param jwksCaFile PEM certificates trusted for {@code jwksUrl}; empty = the JVM's trust store
+     */
+    public record Jwt(String header, Optional<Path> jwksFile, Optional<URI> jwksUrl, Optional<Path> jwksCaFile,
+                      Duration jwksRefresh, Optional<String> hs256Secret, List<String> claims,
+                      List<String> issuers, List<String> audiences, Duration leeway) {
+
+        public Jwt {
+            claims = List.copyOf(claims);
+            issuers = List.copyOf(issuers);
+            audiences = List.copyOf(audiences);
+        }
+
+        /** The secret never reaches a log line or an admin answer through this record. */
+        @Override
+        public String toString() {
+            return "Jwt[header=" + header + ", jwksFile=" + jwksFile + ", jwksUrl=" + jwksUrl + ", jwksCaFile=" + jwksCaFile
+                    + ", jwksRefresh=" + jwksRefresh + ", hs256Secret=" + (hs256Secret.isPresent() ? "<set>" : "<none>")
+                    + ", claims=" + claims + ", issuers=" + issuers + ", audiences=" + audiences + ", leeway=" + leeway + "]";
         }
     }
 

@@ -19,7 +19,7 @@ final class IdempotencyConfigParser {
         var methods = ConfigReader.upperCase(r.strings("methods", IdempotencyConfigParser::checkMethod));
         var key = key(r);
         var scope = new IdempotencyConfig.Scope(r.strings("scope.headers", IdempotencyConfigParser::checkHeaderName),
-                r.enumValue("scope.when-missing", IdempotencyConfig.WhenMissing.class));
+                r.enumValue("scope.when-missing", IdempotencyConfig.WhenMissing.class), JwtConfigParser.parse(r));
         var fingerprint = new IdempotencyConfig.Fingerprint(
                 r.strings("fingerprint.headers", IdempotencyConfigParser::checkHeaderName),
                 r.bool("fingerprint.json"),

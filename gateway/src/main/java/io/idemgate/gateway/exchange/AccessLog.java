@@ -17,18 +17,19 @@ public final class AccessLog {
     }
 
     public void record(String route, String method, String path, int status, String outcome,
-                       long upstreamNanos, long totalNanos, String client) {
-        record(route, method, path, status, outcome, upstreamNanos, totalNanos, client, null, 0);
+                       long upstreamNanos, long totalNanos, String client, String protocol) {
+        record(route, method, path, status, outcome, upstreamNanos, totalNanos, client, null, 0, protocol);
     }
 
     /**
      * @param keyHash keyed hash of the idempotency key (never the key), or null outside the engine
      * @param fence the executing attempt's fencing number, or 0
+     * @param protocol the client's protocol, {@code http/1.1} or {@code h2}
      */
     public void record(String route, String method, String path, int status, String outcome,
-                       long upstreamNanos, long totalNanos, String client, String keyHash, long fence) {
+                       long upstreamNanos, long totalNanos, String client, String keyHash, long fence, String protocol) {
         if (writer != null) {
-            writer.record(route, method, path, status, outcome, upstreamNanos, totalNanos, client, keyHash, fence);
+            writer.record(route, method, path, status, outcome, upstreamNanos, totalNanos, client, keyHash, fence, protocol);
         }
     }
 }

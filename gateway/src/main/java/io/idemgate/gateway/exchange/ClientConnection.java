@@ -16,6 +16,16 @@ interface ClientConnection {
     /** The client's IP address for the logs, or {@code "-"}. */
     String clientAddress();
 
+    /** The client's protocol for the logs: {@code http/1.1}, or {@code h2} for a stream of an HTTP/2 connection. */
+    default String protocol() {
+        return "http/1.1";
+    }
+
+    /** {@code https} when the client came over TLS, else {@code http}: what {@code X-Forwarded-Proto} says. */
+    default String scheme() {
+        return "http";
+    }
+
     /** The current exchange cannot take more of the request body now. */
     void pauseReading();
 

@@ -8,6 +8,7 @@ import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.route.Routing;
 import io.idemgate.gateway.upstream.UpstreamGroup;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -22,6 +23,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -64,6 +67,8 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
     private boolean pausedByExchange;
     private boolean pausedByParking;
     private String clientAddress = "-";
+    private String protocol = "http/1.1";
+    private String scheme = "http";
 
     /** @param timer the connection's request clocks, or null where the transport bounds them itself */
     public ClientRequestReceiver(ExchangeServices services, RequestTimer timer) {
@@ -74,6 +79,14 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        Channel connection = ctx.channel();
+        if (connection instanceof Http2StreamChannel stream) {
+            protocol = "h2";
+            connection = stream.parent();
+        }
+        if (connection.pipeline().get(SslHandler.class) != null) {
+            scheme = "https";
+        }
     }
 
     @Override
@@ -209,6 +222,16 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         return clientAddress;
     }
 
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public String scheme() {
+        return scheme;
+    }
+
     /** The current exchange cannot take more of the request body now. */
     @Override
     public void pauseReading() {
@@ -338,7 +361,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         Route route = routing.table().match(line.host(), line.path(), line.methodName());
         if (route == null) {
             services.metrics().rejected(RejectReason.NO_ROUTE);
-            services.accessLog().record("-", line.methodName(), line.path(), 404, RejectReason.NO_ROUTE.label(), -1, 0, clientAddress);
+            services.accessLog().record("-", line.methodName(), line.path(), 404, RejectReason.NO_ROUTE.label(), -1, 0, clientAddress, protocol);
             answer(Problem.NO_ROUTE, "No route matches " + line.methodName() + " " + line.path() + ".",
                     HttpUtil.isKeepAlive(request), false);
             return;
@@ -370,7 +393,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
     private void reject(Problem problem, RejectReason reason, String detail) {
         services.metrics().rejected(reason);
         log.debug("rejecting request from {}: {}", clientAddress, detail);
-        services.accessLog().record("-", "-", "-", problem.status(), reason.label(), -1, 0, clientAddress);
+        services.accessLog().record("-", "-", "-", problem.status(), reason.label(), -1, 0, clientAddress, protocol);
         // After bad input nothing that follows on the connection can be trusted to be framed: always close.
         closing = true;
         answer(problem, detail, false, true);

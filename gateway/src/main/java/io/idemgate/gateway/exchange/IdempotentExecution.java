@@ -2,6 +2,9 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.http.ResponseRecorder;
+import io.idemgate.gateway.idempotency.Decision;
+import io.idemgate.gateway.idempotency.DecisionRules;
+import io.idemgate.gateway.idempotency.Decisions;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.netty.buffer.ByteBuf;
@@ -14,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The record side of one executing request: keeps its lease alive while the upstream works, records the
- * response as it streams, and settles the record exactly once: completed (status in {@code store-status}
- * and not in {@code release-status}), released (anything else, or the request never left), or outcome
+ * response as it streams, and settles the record exactly once: completed (as {@link Decisions#onResponse}
+ * says for its status), released (anything else, or the request never left), or outcome
  * unknown (the request may have run but no whole answer came back). Runs on the exchange's event loop.
  */
 final class IdempotentExecution implements ResponseTap {
@@ -24,6 +27,7 @@ final class IdempotentExecution implements ResponseTap {
 
     private final IdempotencyStore store;
     private final IdempotencyConfig policy;
+    private final DecisionRules rules;
     private final RouteMetrics metrics;
     private final EventExecutor loop;
     private final String routeName;
@@ -36,10 +40,11 @@ final class IdempotentExecution implements ResponseTap {
     private int status;
     private boolean settled;
 
-    IdempotentExecution(IdempotencyStore store, IdempotencyConfig policy, RouteMetrics metrics, EventExecutor loop,
-                        String routeName, String id, String keyHash, String owner, long fence) {
+    IdempotentExecution(IdempotencyStore store, IdempotencyConfig policy, DecisionRules rules, RouteMetrics metrics,
+                        EventExecutor loop, String routeName, String id, String keyHash, String owner, long fence) {
         this.store = store;
         this.policy = policy;
+        this.rules = rules;
         this.metrics = metrics;
         this.loop = loop;
         this.routeName = routeName;
@@ -69,7 +74,7 @@ final class IdempotentExecution implements ResponseTap {
 
     @Override
     public void onResponseComplete() {
-        if (policy.storeStatus().contains(status) && !policy.releaseStatus().contains(status)) {
+        if (Decisions.onResponse(status, rules) == Decision.Settlement.STORE) {
             settle("completed");
             store.complete(id, owner, fence, recorder.toStoredResponse(), policy.ttl())
                     .whenComplete((ok, err) -> ownedWrite("complete", ok, err));

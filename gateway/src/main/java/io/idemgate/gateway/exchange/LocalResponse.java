@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * What a {@link LocalExchange} sends: one full message, or a replay streamed chunk by chunk
- * ({@link ReplayStream}). Used on the client channel's event loop only.
+ * ({@link ReplayWriter}). Used on the client channel's event loop only.
  */
 interface LocalResponse {
 

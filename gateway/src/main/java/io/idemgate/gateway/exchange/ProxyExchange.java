@@ -6,17 +6,13 @@ import io.idemgate.gateway.idempotency.Outcome;
 import io.idemgate.gateway.metrics.OutcomeLabel;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.RouteMetrics;
-import io.idemgate.gateway.upstream.UpstreamConnection;
 import io.idemgate.gateway.upstream.UpstreamListener;
-import io.idemgate.gateway.upstream.UpstreamUnavailableException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,45 +98,13 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     /** Takes an upstream connection; the body held so far follows the head once it is there. */
     private void acquire() {
-        if (!moveTo(ProxyState.ACQUIRING)) {
-            return;
-        }
-        requestBody.stopHolding();
-        Future<UpstreamConnection> f = rc.acquireUpstream();
-        if (f.isDone()) {
-            onAcquired(f, false);
-        } else {
-            // A new connection is being made: hold the body we have, read no more until it is there.
-            rc.connection().pauseReading();
-            f.addListener(x -> onAcquired(f, true));
+        if (moveTo(ProxyState.ACQUIRING)) {
+            requestBody.stopHolding();
+            call.acquire(this, () -> state.phase() == ProxyState.ACQUIRING, this::onConnected, this::onUnavailable);
         }
     }
 
-    private void onAcquired(Future<UpstreamConnection> f, boolean async) {
-        boolean acquiring = state.phase() == ProxyState.ACQUIRING;
-        if (async && acquiring) {
-            rc.connection().resumeReading();
-        }
-        if (!acquiring) {
-            if (f.isSuccess()) {
-                f.getNow().release(true); // the exchange ended while it was being made: unused, so reusable
-            }
-            return;
-        }
-        if (!f.isSuccess()) {
-            boolean busy = f.cause() instanceof UpstreamUnavailableException u
-                    && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED;
-            metrics.upstreamLatency(RouteMetrics.ERROR, 0);
-            if (tap != null) {
-                tap.onNoResponse(false, busy ? "upstream connection limit" : "upstream unreachable");
-            }
-            respondLocally(busy ? Problem.UPSTREAM_BUSY : Problem.UPSTREAM_UNREACHABLE,
-                    busy ? "The connection limit to the upstream is reached; retry later."
-                         : "The upstream could not be reached; the request was not sent.",
-                    Outcome.UPSTREAM_ERROR);
-            return;
-        }
-        call.attach(f.getNow(), this);
+    private void onConnected(boolean async) {
         if (!moveTo(ProxyState.AWAITING_RESPONSE)) {
             return;
         }
@@ -148,6 +112,16 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (async) {
             call.channel().flush(); // otherwise the client read burst we are in ends with a flush (onClientReadComplete)
         }
+    }
+
+    private void onUnavailable(boolean busy) {
+        if (tap != null) {
+            tap.onNoResponse(false, busy ? "upstream connection limit" : "upstream unreachable");
+        }
+        respondLocally(busy ? Problem.UPSTREAM_BUSY : Problem.UPSTREAM_UNREACHABLE,
+                busy ? "The connection limit to the upstream is reached; retry later."
+                     : "The upstream could not be reached; the request was not sent.",
+                Outcome.UPSTREAM_ERROR);
     }
 
     // ---- client events
@@ -223,42 +197,24 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     @Override
     public void onUpstreamMessage(HttpObject msg) {
         call.restartClock();
-        if (msg instanceof HttpResponse head) {
-            if (state.phase() != ProxyState.AWAITING_RESPONSE) {
-                unexpected("a response head", msg);
+        ResponseForwarder.Part part = response.classify(msg, state.phase());
+        if (part == ResponseForwarder.Part.HEAD) {
+            startResponse((HttpResponse) msg);
+            if (!(msg instanceof HttpContent content)) {
                 return;
             }
-            if (msg.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                upstreamFailed("The upstream sent a malformed response.");
-                return;
+            part = response.classifyContent(content, state.phase());
+        }
+        switch (part) {
+            case MALFORMED_HEAD -> upstreamFailed("The upstream sent a malformed response.");
+            case BROKEN -> abortBoth("upstream response truncated");
+            case BODY -> {
+                if (!response.content((HttpContent) msg, state.clientGone())) {
+                    call.pauseReading(); // the client is slower than the upstream
+                }
             }
-            if (response.absorbInterim(head)) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            startResponse(head);
-            if (!(msg instanceof HttpContent)) {
-                return;
-            }
-        }
-        HttpContent content = (HttpContent) msg;
-        if (response.skipInterim(content)) {
-            return;
-        }
-        if (state.phase() != ProxyState.STREAMING_RESPONSE) {
-            unexpected("a response body part", content);
-            return;
-        }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            abortBoth("upstream response truncated");
-            return;
-        }
-        if (content instanceof LastHttpContent last) {
-            finishResponse(last);
-        } else if (!response.content(content, state.clientGone())) {
-            call.pauseReading(); // the client is slower than the upstream
+            case LAST -> finishResponse((LastHttpContent) msg);
+            default -> { } // released: interim, or not expected now (the fallback)
         }
     }
 
@@ -361,12 +317,6 @@ final class ProxyExchange implements Exchange, UpstreamListener {
             tap.onNoResponse(true, detail);
         }
         respondLocally(Problem.UPSTREAM_FAILED, detail, Outcome.UPSTREAM_ERROR);
-    }
-
-    /** The fallback: an event the state does not expect. Dropped, and logged, never acted on. */
-    private void unexpected(String what, Object msg) {
-        ReferenceCountUtil.release(msg);
-        log.debug("ignoring {} in state {}", what, state);
     }
 
     /** The response has begun and cannot be completed: closing tells the client it is truncated. */

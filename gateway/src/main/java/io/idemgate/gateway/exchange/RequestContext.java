@@ -98,6 +98,6 @@ final class RequestContext {
      */
     void logAccess(int status, String outcome, long upstreamNanos, long startNanos, String keyHash, long fence) {
         services.accessLog().record(route.name(), line.methodName(), line.path(), status, outcome, upstreamNanos,
-                System.nanoTime() - startNanos, connection.clientAddress(), keyHash, fence);
+                System.nanoTime() - startNanos, connection.clientAddress(), keyHash, fence, connection.protocol());
     }
 }

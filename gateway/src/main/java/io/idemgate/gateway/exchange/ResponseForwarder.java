@@ -8,10 +8,12 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The upstream → client half of a {@link ProxyExchange}: the response head with the gateway's framing
@@ -37,23 +39,59 @@ final class ResponseForwarder {
         this.clientHttp11 = rc.request().protocolVersion().equals(HttpVersion.HTTP_1_1);
     }
 
-    /** Whether {@code response} is an interim one; its parts are skipped until its end. */
-    boolean absorbInterim(HttpResponse response) {
-        if (response.status().code() >= 200) {
-            return false;
-        }
-        skippingInterim = true;
-        return true;
+    /** What a message from the upstream is to the exchange. */
+    enum Part {
+        /** Released here: an interim response or its parts, or nothing the exchange's state expects. */
+        SKIPPED,
+        /** Released here: a response head the codec could not decode. */
+        MALFORMED_HEAD,
+        /** The final response head. */
+        HEAD,
+        /** A body part before the last. */
+        BODY,
+        /** The last body part. */
+        LAST,
+        /** Released here: a body part whose framing broke (the response is truncated). */
+        BROKEN
     }
 
-    /** Releases {@code content} if it belongs to an absorbed interim response. */
-    boolean skipInterim(HttpContent content) {
-        if (!skippingInterim) {
-            return false;
+    /** What {@code msg} is while the exchange is in {@code phase}; what is not acted on is released. */
+    Part classify(HttpObject msg, ProxyState phase) {
+        if (!(msg instanceof HttpResponse head)) {
+            return classifyContent((HttpContent) msg, phase);
         }
-        content.release();
-        skippingInterim = !(content instanceof LastHttpContent);
-        return true;
+        if (phase != ProxyState.AWAITING_RESPONSE) {
+            ReferenceCountUtil.release(msg);
+            return Part.SKIPPED;
+        }
+        if (msg.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            return Part.MALFORMED_HEAD;
+        }
+        if (head.status().code() < 200) {
+            skippingInterim = true;
+            ReferenceCountUtil.release(msg);
+            return Part.SKIPPED;
+        }
+        return Part.HEAD;
+    }
+
+    /** What a body part is while the exchange is in {@code phase}. */
+    Part classifyContent(HttpContent content, ProxyState phase) {
+        if (skippingInterim) {
+            content.release();
+            skippingInterim = !(content instanceof LastHttpContent);
+            return Part.SKIPPED;
+        }
+        if (phase != ProxyState.STREAMING_RESPONSE) {
+            content.release();
+            return Part.SKIPPED;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            return Part.BROKEN;
+        }
+        return content instanceof LastHttpContent ? Part.LAST : Part.BODY;
     }
 
     /** The final response head: headers rewritten for the client, shown to the tap, written unless the client is gone. */

@@ -2,10 +2,15 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.MessageFraming;
+import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.upstream.UpstreamConnection;
 import io.idemgate.gateway.upstream.UpstreamListener;
+import io.idemgate.gateway.upstream.UpstreamUnavailableException;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The upstream side of a {@link ProxyExchange}: the pooled connection it holds, the request head as the
@@ -26,9 +31,44 @@ final class UpstreamCall {
         this.timeoutNanos = rc.route().config().upstream().responseTimeout().toNanos();
     }
 
-    void attach(UpstreamConnection c, UpstreamListener listener) {
-        connection = c;
-        c.bind(listener);
+    /**
+     * Takes a connection for {@code listener}: {@code connected} hears whether it came later (a new one had
+     * to be made; the client is not read meanwhile, so the body held so far waits with it), and
+     * {@code unavailable} whether the pool was at its limit (else the upstream could not be reached). A
+     * connection that arrives once {@code wanted} no longer holds is given back unused.
+     */
+    void acquire(UpstreamListener listener, BooleanSupplier wanted, Consumer<Boolean> connected,
+                 Consumer<Boolean> unavailable) {
+        Future<UpstreamConnection> f = rc.acquireUpstream();
+        if (f.isDone()) {
+            onAcquired(f, false, listener, wanted, connected, unavailable);
+        } else {
+            rc.connection().pauseReading();
+            f.addListener(x -> onAcquired(f, true, listener, wanted, connected, unavailable));
+        }
+    }
+
+    private void onAcquired(Future<UpstreamConnection> f, boolean async, UpstreamListener listener,
+                            BooleanSupplier wanted, Consumer<Boolean> connected, Consumer<Boolean> unavailable) {
+        boolean want = wanted.getAsBoolean();
+        if (async && want) {
+            rc.connection().resumeReading();
+        }
+        if (!want) {
+            if (f.isSuccess()) {
+                f.getNow().release(true); // the exchange ended while it was being made: unused, so reusable
+            }
+            return;
+        }
+        if (!f.isSuccess()) {
+            rc.metrics().upstreamLatency(RouteMetrics.ERROR, 0);
+            unavailable.accept(f.cause() instanceof UpstreamUnavailableException u
+                    && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED);
+            return;
+        }
+        connection = f.getNow();
+        connection.bind(listener);
+        connected.accept(async);
     }
 
     boolean attached() {
@@ -44,7 +84,7 @@ final class UpstreamCall {
         HopByHopHeaders.strip(request.headers());
         MessageFraming.forUpstream(request, rc.line().uri(), chunked, length,
                 rc.line().absoluteForm() ? rc.line().host() : null, connection.authority());
-        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), "http");
+        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), rc.connection().scheme());
         sentNanos = System.nanoTime();
         Channel up = connection.channel();
         up.write(request, up.voidPromise());

@@ -1,10 +1,14 @@
 package io.idemgate.gateway.idempotency;
 
-/** What the exchange does with one request, decided by the idempotency domain. */
+/** What the exchange does with one request, decided by the idempotency domain ({@link Decisions}). */
 public sealed interface Decision {
 
-    /** Not under idempotency (method not covered, mode off, or an optional key absent): proxy as is. */
+    /** Not deduplicated (an optional key absent, shadow mode giving up, a shadow duplicate): proxy as is. */
     record Pass() implements Decision {
+    }
+
+    /** The key is valid: fingerprint the request and claim the key in the store. */
+    record Claim(String key) implements Decision {
     }
 
     /** 400: the route requires a key and the request has none. */
@@ -40,4 +44,7 @@ public sealed interface Decision {
     }
 
     enum ConflictReason { IN_FLIGHT, OUTCOME_UNKNOWN }
+
+    /** What becomes of the record once the upstream answered. */
+    enum Settlement { STORE, RELEASE }
 }

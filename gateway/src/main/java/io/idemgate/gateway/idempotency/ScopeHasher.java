@@ -12,6 +12,8 @@ import java.util.function.Function;
 public final class ScopeHasher {
 
     private static final String DOMAIN = "idemgate/scope/v1";
+    /** Its own domain: a token's claims can never hash to the scope of some header values. */
+    private static final String JWT_DOMAIN = "idemgate/scope-jwt/v1";
 
     private ScopeHasher() {
     }
@@ -25,6 +27,20 @@ public final class ScopeHasher {
         DigestEncoder encoder = DigestEncoder.start(DOMAIN).integer(scopeHeaderNames.size());
         for (String name : scopeHeaderNames) {
             encoder.header(name.toLowerCase(Locale.ROOT), headerValues.apply(name));
+        }
+        return encoder.hex();
+    }
+
+    /**
+     * The scope of a {@code scope.jwt} route: the configured claims of a verified token.
+     *
+     * @param claimNames the configured claims, in config order
+     * @param claimValues a claim's values (a string claim has one; {@code aud} may have several)
+     */
+    public static String hashClaims(List<String> claimNames, Function<String, List<String>> claimValues) {
+        DigestEncoder encoder = DigestEncoder.start(JWT_DOMAIN).integer(claimNames.size());
+        for (String name : claimNames) {
+            encoder.header(name, claimValues.apply(name));
         }
         return encoder.hex();
     }

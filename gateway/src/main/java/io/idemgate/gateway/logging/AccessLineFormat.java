@@ -60,6 +60,7 @@ final class AccessLineFormat {
         millis(b, r.totalNanos());
         b.append('"');
         textField(b, "client", r.client());
+        textField(b, "protocol", r.protocol());
     }
 
     private static void textField(StringBuilder b, String key, String value) {
@@ -88,7 +89,8 @@ final class AccessLineFormat {
         b.append("\"},{\"duration_ms\":\"");
         millis(b, r.totalNanos());
         b.append("\"},");
-        jsonField(b, "client", r.client());
+        jsonField(b, "client", r.client()).append(',');
+        jsonField(b, "protocol", r.protocol());
         b.append("],\"formattedMessage\":\"");
         escaped(b, r.method());
         b.append(' ');

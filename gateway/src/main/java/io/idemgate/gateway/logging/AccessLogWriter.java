@@ -49,9 +49,9 @@ public final class AccessLogWriter implements AutoCloseable {
 
     /** Queues one line, stamped with the time and the calling thread; never blocks. */
     public void record(String route, String method, String path, int status, String outcome,
-                       long upstreamNanos, long totalNanos, String client, String keyHash, long fence) {
+                       long upstreamNanos, long totalNanos, String client, String keyHash, long fence, String protocol) {
         offer(new AccessRecord(System.currentTimeMillis(), Thread.currentThread().getName(), route, method, path,
-                status, outcome, upstreamNanos, totalNanos, client, keyHash, fence));
+                status, outcome, upstreamNanos, totalNanos, client, keyHash, fence, protocol));
     }
 
     /** @return false if the queue was full and the line was dropped */

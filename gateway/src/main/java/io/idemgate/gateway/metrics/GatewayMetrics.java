@@ -43,6 +43,7 @@ public final class GatewayMetrics {
     private final Counter storeErrors;
     private final Counter rejected;
     private final Gauge storeCircuitState;
+    private final Counter jwksFetches;
     private final CounterDataPoint reloadSuccess;
     private final CounterDataPoint reloadFailure;
     private final Counter tlsHandshakes;
@@ -93,6 +94,9 @@ public final class GatewayMetrics {
         storeCircuitState = Gauge.builder().name(STORE_CIRCUIT_STATE)
                 .help("Idempotency store circuit breaker: 0 closed (calls pass), 1 open (calls refused), 2 half-open (probing)")
                 .withoutExemplars().register(registry);
+        jwksFetches = Counter.builder().name(JWKS_FETCHES)
+                .help("JWKS fetches of scope.jwt routes, by result; a failure keeps the previous key set")
+                .labelNames(LABEL_ROUTE, LABEL_RESULT).withoutExemplars().register(registry);
         // Both series exist from the start, so an alert on failures sees 0 rather than no data.
         reloadSuccess = reloads.labelValues("success");
         reloadFailure = reloads.labelValues("failure");
@@ -208,6 +212,10 @@ public final class GatewayMetrics {
     }
 
     /** Counts one reload attempt: applied ({@code success}) or rejected with the old rules kept ({@code failure}). */
+    public void jwksFetched(String route, boolean success) {
+        jwksFetches.labelValues(route, success ? "success" : "failure").inc();
+    }
+
     public void configReload(boolean success) {
         (success ? reloadSuccess : reloadFailure).inc();
     }

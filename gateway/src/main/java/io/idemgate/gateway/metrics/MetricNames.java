@@ -29,6 +29,8 @@ public final class MetricNames {
     public static final String STORE_UNCONFIRMED_COMPLETIONS = "idemgate_store_unconfirmed_completions_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
+    /** Not in SPEC §5: JWKS fetches of {@code scope.jwt} routes, by route and result. */
+    public static final String JWKS_FETCHES = "idemgate_jwks_fetches_total";
     public static final String TLS_HANDSHAKES = "idemgate_tls_handshakes_total";
     /** Not in SPEC §5: certificate reloads after a file change, by result (a failure keeps the old one). */
     public static final String TLS_CERTIFICATE_RELOADS = "idemgate_tls_certificate_reloads_total";

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.RouteConfig;
+import io.idemgate.gateway.identity.ScopeResolvers;
 import java.util.Locale;
 
 /** A route rule compiled for matching. Immutable. */
@@ -12,10 +13,15 @@ public final class Route {
     private final RouteIdempotency idempotency;
 
     public Route(RouteConfig config) {
+        this(config, ScopeResolvers.unreported());
+    }
+
+    public Route(RouteConfig config, ScopeResolvers scopes) {
         this.config = config;
         this.path = PathGlob.compile(config.match().path());
         this.host = config.match().host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null);
-        this.idempotency = new RouteIdempotency(config.idempotency());
+        this.idempotency = new RouteIdempotency(config.idempotency(),
+                scopes.forRoute(config.name(), config.idempotency().scope()));
     }
 
     public RouteIdempotency idempotency() {

@@ -1,11 +1,10 @@
 package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.IdempotencyConfig;
-import io.idemgate.gateway.idempotency.ConcurrencyPolicy;
+import io.idemgate.gateway.idempotency.DecisionRules;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
-import io.idemgate.gateway.identity.HeaderScope;
 import io.idemgate.gateway.identity.ScopeResolver;
 
 /**
@@ -16,16 +15,18 @@ public final class RouteIdempotency {
 
     private final KeyPolicy keyPolicy;
     private final Fingerprinter fingerprinter;
-    private final ConcurrencyPolicy concurrency;
+    private final DecisionRules rules;
     private final ScopeResolver scope;
 
-    RouteIdempotency(IdempotencyConfig c) {
+    RouteIdempotency(IdempotencyConfig c, ScopeResolver scope) {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
                 c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
-        this.concurrency = new ConcurrencyPolicy(c.concurrent() == IdempotencyConfig.Concurrent.WAIT);
-        this.scope = new HeaderScope(c.scope());
+        this.rules = new DecisionRules(c.key().required() && c.mode() == IdempotencyConfig.Mode.KEY,
+                c.mode() == IdempotencyConfig.Mode.SHADOW, c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
+                c.storeStatus()::contains, c.releaseStatus()::contains);
+        this.scope = scope;
     }
 
     public ScopeResolver scope() {
@@ -40,7 +41,7 @@ public final class RouteIdempotency {
         return fingerprinter;
     }
 
-    public ConcurrencyPolicy concurrency() {
-        return concurrency;
+    public DecisionRules rules() {
+        return rules;
     }
 }

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.RouteConfig;
+import io.idemgate.gateway.identity.ScopeResolvers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,10 +18,15 @@ public final class RouteTable {
     private final List<RouteConfig> configs;
     private final Set<String> idempotencyMethods;
 
+    /** Without a gateway (tests, benchmarks): JWKS fetches of {@code scope.jwt} routes are not reported. */
     public RouteTable(List<RouteConfig> configs) {
+        this(configs, ScopeResolvers.unreported());
+    }
+
+    public RouteTable(List<RouteConfig> configs, ScopeResolvers scopes) {
         List<Route> compiled = new ArrayList<>(configs.size());
         for (RouteConfig c : configs) {
-            compiled.add(new Route(c));
+            compiled.add(new Route(c, scopes));
         }
         this.routes = compiled.toArray(new Route[0]);
         this.configs = List.copyOf(configs);

@@ -266,4 +266,16 @@ class ConfigLoaderTest {
         assertThat(payments.fenceHeader()).isEqualTo("Idempotency-Fence");
         assertThat(config.store().type()).isEqualTo(StoreConfig.Type.REDIS);
     }
+
+    @Test
+    void theOAuthPaymentsExampleLoadsWithAJwtScope() {
+        GatewayConfig config = ConfigLoader.load(Path.of("..", "config", "examples", "oauth-payments.conf"));
+
+        IdempotencyConfig.Jwt jwt = config.routes().get(0).idempotency().scope().jwt().orElseThrow();
+        assertThat(jwt.jwksUrl()).hasValue(URI.create("https://idp.example.com/.well-known/jwks.json"));
+        assertThat(jwt.claims()).containsExactly("iss", "sub");
+        assertThat(jwt.audiences()).containsExactly("payments-api");
+        assertThat(jwt.header()).isEqualTo("Authorization");
+        assertThat(config.routes().get(1).idempotency().scope().jwt()).isEmpty();
+    }
 }

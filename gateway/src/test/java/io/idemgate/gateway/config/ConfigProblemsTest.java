@@ -296,4 +296,21 @@ class ConfigProblemsTest {
         loading("idemgate.admin.token = ${NOT_SET_ANYWHERE_XYZ}")
                 .hasMessageContaining("t.conf: 1: Could not resolve substitution to a value: ${NOT_SET_ANYWHERE_XYZ}");
     }
+
+    @Test
+    void aJwtScopeNeedsExactlyOneKeySourceAnHttpsUrlAndALongSecretThatIsNeverPrinted() {
+        Throwable both = catchThrowableOfType(ConfigLoadException.class, () -> ConfigLoader.parse(routes("""
+                { name = a, match.path = "/", upstream.urls = ["http://h:1"]
+                  idempotency.scope.jwt { jwks-url = "http://idp/jwks", hs256-secret = "short-secret-value" } }"""), "t.conf"));
+        assertThat(both.getMessage())
+                .contains("idemgate.routes[0].idempotency.scope.jwt: set exactly one of jwks-file, jwks-url, hs256-secret")
+                .contains("idemgate.routes[0].idempotency.scope.jwt.jwks-url: must be an https:// URL")
+                .contains("idemgate.routes[0].idempotency.scope.jwt.hs256-secret: must be at least 32 bytes")
+                .doesNotContain("short-secret-value");
+        loading(routes("""
+                { name = a, match.path = "/", upstream.urls = ["http://h:1"]
+                  idempotency.scope.jwt { jwks-file = "/nonexistent/jwks.json", claims = [] } }"""))
+                .hasMessageContaining("scope.jwt.jwks-file: cannot be read")
+                .hasMessageContaining("scope.jwt.claims: must name at least one claim");
+    }
 }

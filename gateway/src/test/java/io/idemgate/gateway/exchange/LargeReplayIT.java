@@ -157,7 +157,7 @@ abstract class LargeReplayIT {
 
     private double chunkFetches() throws Exception {
         return bed.gateway().scrapeMetrics().sum("idemgate_store_operation_seconds_count",
-                "operation", ReplayStream.OPERATION);
+                "operation", ReplayWriter.OPERATION);
     }
 
     private HttpResponse<byte[]> post() throws Exception {

@@ -24,11 +24,17 @@ final class FuzzBed implements AutoCloseable {
     }
 
     static FuzzBed start() throws IOException, InterruptedException {
+        return start("1s");
+    }
+
+    /** @param requestTimeout the gateway's request-header and request-body timeouts (HOCON duration) */
+    static FuzzBed start(String requestTimeout) throws IOException, InterruptedException {
         RecordingRawUpstream upstream = RecordingRawUpstream.start();
         try {
             String url = upstream.url();
             return new FuzzBed(upstream, GatewayFixture.start(
-                    "idemgate.server { request-header-timeout = 1s, request-body-timeout = 1s, idle-timeout = 3s }\n"
+                    "idemgate.server { request-header-timeout = " + requestTimeout + ", request-body-timeout = " + requestTimeout
+                    + ", idle-timeout = 1s }\n"
                     + "idemgate.routes = [\n"
                     + "  { name = v1, match { path = \"/v1/**\" }, upstream { urls = [\"" + url + "\"] } }\n"
                     + "  { name = pass, match { path = \"/pass/**\" }, upstream { urls = [\"" + url + "\"] },"

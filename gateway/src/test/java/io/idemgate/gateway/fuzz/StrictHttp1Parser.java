@@ -389,10 +389,14 @@ final class StrictHttp1Parser {
             this.end = end;
         }
 
-        /** RFC 9112 §2.2: a server should ignore at least one empty line before the request line. */
+        /**
+         * RFC 9112 §2.2: a server should ignore at least one empty line before the request line. The
+         * gateway skips any whitespace and control bytes there (so does Netty's decoder) and never
+         * forwards them, so the upstream cannot read them otherwise: the oracle skips them too.
+         */
         void skipLeadingEmptyLines() {
-            while (pos + 1 < end && b[pos] == '\r' && b[pos + 1] == '\n') {
-                pos += 2;
+            while (pos < end && (b[pos] & 0xff) <= 0x20) {
+                pos++;
             }
         }
 

@@ -17,7 +17,7 @@ class AccessLogWriterTest {
 
     private static AccessRecord record(String path, String keyHash, long fence) {
         return new AccessRecord(EPOCH, "idemgate-io-1-1", "payments", "POST", path, 201, "executed",
-                1_234_567, 2_500_000, "127.0.0.1", keyHash, fence);
+                1_234_567, 2_500_000, "127.0.0.1", keyHash, fence, "h2");
     }
 
     private static String format(boolean json, AccessRecord r) {
@@ -32,7 +32,7 @@ class AccessLogWriterTest {
         assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.123\\S+ INFO  \\[idemgate-io-1-1] idemgate.access - "
                 + "POST /v1/orders 201 key_hash=\"a1b2c3d4e5f60718\" fence=\"3\" route=\"payments\" method=\"POST\" "
                 + "path=\"/v1/orders\" status=\"201\" outcome=\"executed\" upstream_ms=\"1.235\" duration_ms=\"2.500\" "
-                + "client=\"127.0.0.1\"\n");
+                + "client=\"127.0.0.1\" protocol=\"h2\"\n");
     }
 
     @Test
@@ -43,7 +43,7 @@ class AccessLogWriterTest {
         assertThat(node).containsEntry("timestamp", EPOCH).containsEntry("loggerName", "idemgate.access")
                 .containsEntry("formattedMessage", "POST /v1/orders 201");
         assertThat(node.get("kvpList")).asList().contains(Map.of("route", "payments"), Map.of("upstream_ms", "1.235"),
-                Map.of("client", "127.0.0.1"));
+                Map.of("client", "127.0.0.1"), Map.of("protocol", "h2"));
     }
 
     @Test

@@ -94,6 +94,7 @@ class HttpsAndHttp2IT {
         assertThat(got.uri()).isEqualTo("/things?q=1");
         assertThat(got.header("Host")).isEqualTo("127.0.0.1:" + https.port());
         assertThat(got.header("X-Custom")).isEqualTo("v");
+        assertThat(got.header("X-Forwarded-Proto")).isEqualTo("https");
         assertThat(got.headers().keySet()).noneMatch(n -> n.toLowerCase().startsWith("x-http2-"));
     }
 

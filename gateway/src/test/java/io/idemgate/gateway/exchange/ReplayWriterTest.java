@@ -2,6 +2,8 @@ package io.idemgate.gateway.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.http.ForwardedHeaders;
+import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.BodyGoneException;
 import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
@@ -27,7 +29,8 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ReplayStreamTest {
+/** The replay path: one message for a small resident body, else a stream paced by the client. */
+class ReplayWriterTest {
 
     private static final int UNWRITABLE = 1; // a user-defined writability flag: the test plays the slow client
 
@@ -68,7 +71,7 @@ class ReplayStreamTest {
 
     @Test
     void theNextChunkIsFetchedOnlyWhenTheClientCanTakeIt() {
-        ReplayStream stream = start();
+        ReplayWriter stream = start();
         assertThat(body.asked).containsExactly(0);
 
         body.answer(0);
@@ -104,7 +107,7 @@ class ReplayStreamTest {
 
     @Test
     void aClientThatLeftGetsNothingMoreAndNoAnswer() {
-        ReplayStream stream = start();
+        ReplayWriter stream = start();
         body.answer(0);
         channel.runPendingTasks();
 
@@ -116,9 +119,30 @@ class ReplayStreamTest {
         assertThat(done).isEmpty();
     }
 
-    private ReplayStream start() {
-        ReplayStream stream = new ReplayStream("r", new StoredResponse(200, List.of(Map.entry("Content-Type", "text/plain")),
-                body, false), metrics);
+    @Test
+    void aSmallResidentBodyIsOneMessageWithTheReplayHeaders() {
+        ReplayWriter writer = new ReplayWriter("r", new StoredResponse(201,
+                List.of(Map.entry("Content-Type", "text/plain"), Map.entry("Transfer-Encoding", "chunked")),
+                BodyChunks.copyOf("made".getBytes(StandardCharsets.UTF_8)), true), metrics, new ForwardedHeaders("idemgate"));
+        writer.send(ctx, done::add);
+
+        io.netty.handler.codec.http.FullHttpResponse whole = channel.readOutbound();
+        try {
+            assertThat(whole.status().code()).isEqualTo(201);
+            assertThat(whole.headers().get("Content-Length")).isEqualTo("4");
+            assertThat(whole.headers().get("Transfer-Encoding")).isNull();
+            assertThat(whole.headers().get("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(whole.headers().get("Idempotency-Body-Omitted")).isEqualTo("true");
+            assertThat(whole.content().toString(StandardCharsets.UTF_8)).isEqualTo("made");
+        } finally {
+            whole.release();
+        }
+        assertThat(done).containsExactly(true);
+    }
+
+    private ReplayWriter start() {
+        ReplayWriter stream = new ReplayWriter("r", new StoredResponse(200, List.of(Map.entry("Content-Type", "text/plain")),
+                body, false), metrics, new ForwardedHeaders("idemgate"));
         stream.send(ctx, done::add);
         return stream;
     }
