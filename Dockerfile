@@ -38,6 +38,10 @@ COPY --from=build /tmp/idemgate.jar /tmp/idemgate-loadtest.jar /app/
 # Mount your own rules over this file (or the directory); IDEMGATE_* variables override it (reference.conf).
 COPY config/gateway.conf /etc/idemgate/gateway.conf
 COPY deploy/container/healthcheck /usr/local/bin/idemgate-healthcheck
+# Warm start: a short training run records what the JVM loads (JDK 25+: an AOT cache with method
+# profiles; 17-24: a class-data-sharing archive) and /app/jvm.args, the flag that uses it.
+COPY deploy/container/aot-train /usr/local/lib/idemgate/aot-train
+RUN bash /usr/local/lib/idemgate/aot-train
 WORKDIR /app
 USER 10001:10001
 EXPOSE 8080 9090
@@ -45,10 +49,11 @@ EXPOSE 8080 9090
 # Container-aware heap (75% of the memory limit; Netty's direct memory is capped at the same size by
 # default, so leave the limit generous) and die on OOM so the orchestrator restarts a clean process.
 # Add flags with JAVA_TOOL_OPTIONS, e.g. -Didemgate.admin.host=0.0.0.0.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/idemgate.jar"]
+# @/app/jvm.args: the warm-start archive (written by aot-train above).
+ENTRYPOINT ["java", "@/app/jvm.args", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/idemgate.jar"]
 CMD ["--config", "/etc/idemgate/gateway.conf"]
 
 # GET the admin /healthz with bash's /dev/tcp: a few milliseconds per probe instead of a JVM start
-# (~1 s of CPU). Loopback, port 9090 unless IDEMGATE_HEALTHCHECK_PORT says otherwise (deploy/container/healthcheck).
+# (~1 s of CPU), on the admin port (IDEMGATE_ADMIN_PORT/_HOST, or IDEMGATE_HEALTHCHECK_PORT/_HOST; deploy/container/healthcheck).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/bin/bash", "/usr/local/bin/idemgate-healthcheck"]

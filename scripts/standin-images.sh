@@ -12,6 +12,7 @@
 #   idemgate-standin/jre         + JRE 17                                -> Dockerfile RUNTIME_IMAGE
 #   idemgate-standin/redis       + Debian's redis-server                 -> compose "redis"
 #   idemgate-standin/prometheus  + Debian's prometheus                   -> compose "prometheus"
+#   idemgate-standin/jre25       + a host Temurin 25 JDK, with STANDIN_JDK25=DIR (optional)
 #
 # Cached by content: an image's tag is a hash of the text that makes it and of what it copies in (the CA bundle
 # for the builder), so an unchanged script reuses the images already in the engine. The builder
@@ -117,6 +118,28 @@ EXPOSE 9090
 ENTRYPOINT [\"/usr/bin/prometheus\"]
 CMD [\"--config.file=/etc/prometheus/prometheus.yml\", \"--storage.tsdb.path=/prometheus\"]"
 
+# Optional: a Java 25 runtime for the warm-start image (AOT cache), from a Temurin 25 JDK on the host
+# (bookworm packages no Java 25).  STANDIN_JDK25=/usr/lib/jvm/temurin-25-jdk-amd64 scripts/standin-images.sh
+if [ -n "${STANDIN_JDK25:-}" ]; then
+  jre25_text="FROM $base
+COPY jre /opt/java
+ENV JAVA_HOME=/opt/java PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  jre25="idemgate-standin/jre25:$(hash_of "$jre25_text" "$STANDIN_JDK25/release")"
+  if [ -z "${STANDIN_REBUILD:-}" ] && have "$jre25"; then
+    echo "cached: $jre25"
+  else
+    ctx=$(mktemp -d)
+    # The whole JDK (it ships no jmods to jlink a smaller runtime from), with its default CDS archives.
+    cp -a "$STANDIN_JDK25" "$ctx/jre"
+    rm -rf "$ctx/jre/man" "$ctx/jre/include" "$ctx/jre/lib/src.zip"
+    printf '%s\n' "$jre25_text" >"$ctx/Dockerfile"
+    "$DOCKER" build -q -t "$jre25" "$ctx" >/dev/null
+    rm -rf "$ctx"
+    echo "built: $jre25"
+  fi
+  "$DOCKER" tag "$jre25" idemgate-standin/jre25:current
+fi
+
 cat <<OUT
 stand-ins ready:
   BUILD_IMAGE=idemgate-standin/builder:current
@@ -124,3 +147,4 @@ stand-ins ready:
   redis:      idemgate-standin/redis:current
   prometheus: idemgate-standin/prometheus:current
 OUT
+[ -z "${STANDIN_JDK25:-}" ] || echo "  RUNTIME_IMAGE=idemgate-standin/jre25:current   (Java 25: AOT cache)"

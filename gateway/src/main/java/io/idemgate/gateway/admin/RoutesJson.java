@@ -106,6 +106,9 @@ public final class RoutesJson {
         }
         g.writeEndObject();
         IdempotencyConfig.Fingerprint fp = p.fingerprint();
+        g.writeObjectFieldStart("replay");
+        writeStrings(g, "exclude-headers", p.replay().excludeHeaders());
+        g.writeEndObject();
         g.writeObjectFieldStart("fingerprint");
         writeStrings(g, "headers", fp.headers());
         g.writeBooleanField("json", fp.json());

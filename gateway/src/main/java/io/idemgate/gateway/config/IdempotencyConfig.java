@@ -24,7 +24,25 @@ public record IdempotencyConfig(
         long maxResponseBody,
         OutcomeUnknown outcomeUnknown,
         String fenceHeader,
-        OnStoreFailure onStoreFailure) {
+        OnStoreFailure onStoreFailure,
+        Replay replay) {
+
+    /** Without {@code idempotency.replay}: every end-to-end header is stored and replayed. */
+    public IdempotencyConfig(Mode mode, Set<String> methods, Key key, Scope scope, Fingerprint fingerprint, Duration ttl,
+                             Duration lease, Concurrent concurrent, Duration waitTimeout, StatusSet storeStatus,
+                             StatusSet releaseStatus, long maxRequestBody, long maxResponseBody,
+                             OutcomeUnknown outcomeUnknown, String fenceHeader, OnStoreFailure onStoreFailure) {
+        this(mode, methods, key, scope, fingerprint, ttl, lease, concurrent, waitTimeout, storeStatus, releaseStatus,
+                maxRequestBody, maxResponseBody, outcomeUnknown, fenceHeader, onStoreFailure, new Replay(List.of()));
+    }
+
+    /** {@code idempotency.replay}: response headers never stored (and so never replayed). */
+    public record Replay(List<String> excludeHeaders) {
+
+        public Replay {
+            excludeHeaders = List.copyOf(excludeHeaders);
+        }
+    }
 
     public enum Mode { OFF, SHADOW, KEY, FINGERPRINT }
 

@@ -44,7 +44,8 @@ final class IdempotencyConfigParser {
         var onStoreFailure = r.enumValue("on-store-failure", IdempotencyConfig.OnStoreFailure.class);
         return new IdempotencyConfig(mode, methods, key, scope, fingerprint, ttl, lease, concurrent,
                 waitTimeout, storeStatus, releaseStatus, maxRequestBody, maxResponseBody, outcomeUnknown,
-                fenceHeader, onStoreFailure);
+                fenceHeader, onStoreFailure,
+                new IdempotencyConfig.Replay(r.strings("replay.exclude-headers", IdempotencyConfigParser::checkHeaderName)));
     }
 
     private static IdempotencyConfig.Key key(ConfigReader r) {

@@ -31,8 +31,26 @@ public record StoreConfig(Type type, Memory memory, Redis redis, Duration fenceR
         return new StoreConfig(type, memory, redis, longest);
     }
 
-    /** The embedded single-instance store. */
-    public record Memory(int maxEntries) {
+    /**
+     * The embedded single-instance store.
+     *
+     * @param maxEntries records at most; 0 = auto (bounded by {@code maxBytes} alone)
+     * @param maxBytes estimated bytes of records at most; 0 = auto (a quarter of the heap)
+     */
+    public record Memory(int maxEntries, long maxBytes) {
+
+        public Memory(int maxEntries) {
+            this(maxEntries, 0);
+        }
+
+        public int effectiveMaxEntries() {
+            return maxEntries == 0 ? Integer.MAX_VALUE : maxEntries;
+        }
+
+        /** A quarter of the heap when auto: room for the rest of the gateway, and a full store refuses, not dies. */
+        public long effectiveMaxBytes() {
+            return maxBytes == 0 ? Runtime.getRuntime().maxMemory() / 4 : maxBytes;
+        }
     }
 
     /**

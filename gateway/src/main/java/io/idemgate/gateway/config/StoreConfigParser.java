@@ -19,7 +19,9 @@ final class StoreConfigParser {
 
     static StoreConfig parse(ConfigReader r) {
         StoreConfig.Type type = r.enumValue("type", StoreConfig.Type.class);
-        var memory = new StoreConfig.Memory(r.block("memory").integer("max-entries", 1, Integer.MAX_VALUE));
+        ConfigReader m = r.block("memory");
+        var memory = new StoreConfig.Memory(auto(m, "max-entries") ? 0 : m.integer("max-entries", 1, Integer.MAX_VALUE),
+                auto(m, "max-bytes") ? 0 : m.bytes("max-bytes", 1 << 20, Long.MAX_VALUE));
         return new StoreConfig(type, memory, redis(r.block("redis")));
     }
 
@@ -33,6 +35,12 @@ final class StoreConfigParser {
         }
         return new StoreConfig.Redis(uris, mode, r.string("key-prefix"), r.duration("command-timeout", false),
                 minReplicas, r.duration("replica-timeout", false));
+    }
+
+    /** {@code auto}: the store sizes itself from the heap. */
+    private static boolean auto(ConfigReader r, String key) {
+        return r.has(key) && r.config().getValue(key).valueType() == ConfigValueType.STRING
+                && "auto".equalsIgnoreCase(r.config().getString(key).trim());
     }
 
     /** {@code uri} is one string, or a list of seed nodes for a cluster. */

@@ -2,17 +2,10 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
-import io.idemgate.gateway.http.RequestHeadRules;
-import io.idemgate.gateway.http.RequestTarget;
 import io.idemgate.gateway.metrics.RejectReason;
-import io.idemgate.gateway.route.Route;
-import io.idemgate.gateway.route.Routing;
-import io.idemgate.gateway.upstream.UpstreamGroup;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,8 +14,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -336,39 +327,21 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
     }
 
     private void startExchange(HttpRequest request) {
-        DecoderResult result = request.decoderResult();
-        if (result.isFailure()) {
-            rejectMalformed(result.cause());
+        RequestAdmission.Verdict verdict = RequestAdmission.admit(request, services.routing().get());
+        if (verdict instanceof RequestAdmission.Refused r) {
+            reject(r.problem(), r.reason(), r.detail());
             return;
         }
-        Routing routing = services.routing().get();
-        String violation = RequestHeadRules.violation(request);
-        if (violation == null && routing.table().isIdempotencyMethodInAnotherCase(request.method().name())) {
-            violation = "Methods are case-sensitive: " + request.method().name() + " is not "
-                    + request.method().name().toUpperCase(java.util.Locale.ROOT) + ".";
-        }
-        if (violation != null) {
-            reject(Problem.BAD_REQUEST, RejectReason.MALFORMED, violation);
-            return;
-        }
-        RequestLine line;
-        try {
-            line = RequestLine.of(request);
-        } catch (RequestTarget.InvalidTargetException e) {
-            reject(Problem.BAD_REQUEST, RejectReason.BAD_TARGET, "The request target is not accepted: " + e.getMessage() + ".");
-            return;
-        }
-        Route route = routing.table().match(line.host(), line.path(), line.methodName());
-        if (route == null) {
+        if (verdict instanceof RequestAdmission.NoRoute n) {
             services.metrics().rejected(RejectReason.NO_ROUTE);
-            services.accessLog().record("-", line.methodName(), line.path(), 404, RejectReason.NO_ROUTE.label(), -1, 0, clientAddress, protocol);
-            answer(Problem.NO_ROUTE, "No route matches " + line.methodName() + " " + line.path() + ".",
+            services.accessLog().record("-", n.line().methodName(), n.line().path(), 404, RejectReason.NO_ROUTE.label(), -1, 0, clientAddress, protocol);
+            answer(Problem.NO_ROUTE, "No route matches " + n.line().methodName() + " " + n.line().path() + ".",
                     HttpUtil.isKeepAlive(request), false);
             return;
         }
-        UpstreamGroup group = routing.upstreams().forRoute(route.name());
-        RequestContext rc = new RequestContext(ctx, this, services, request, line, route, group::acquire);
-        if (route.config().idempotency().appliesTo(line.methodName())) {
+        RequestAdmission.Admitted a = (RequestAdmission.Admitted) verdict;
+        RequestContext rc = new RequestContext(ctx, this, services, request, a.line(), a.route(), a.group()::acquire);
+        if (a.route().config().idempotency().appliesTo(a.line().methodName())) {
             IdempotentExchange exchange = new IdempotentExchange(rc);
             current = exchange;
             exchange.start();
@@ -377,16 +350,6 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         ProxyExchange exchange = new ProxyExchange(rc);
         current = exchange;
         exchange.start();
-    }
-
-    private void rejectMalformed(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            reject(Problem.URI_TOO_LONG, RejectReason.BAD_TARGET, Problem.URI_TOO_LONG.title() + ".");
-        } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-            reject(Problem.HEADERS_TOO_LARGE, RejectReason.TOO_LARGE_HEADERS, Problem.HEADERS_TOO_LARGE.title() + ".");
-        } else {
-            reject(Problem.BAD_REQUEST, RejectReason.MALFORMED, "The request is not valid HTTP/1.1: " + safeMessage(cause));
-        }
     }
 
     /** Refuses the request before any exchange: counted, logged, answered, and the connection closed. */
@@ -407,12 +370,5 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         LocalExchange exchange = new LocalExchange(ctx, this, response, keepAlive, false, mustClose);
         current = exchange;
         exchange.begin();
-    }
-
-    /** The decoder's message names the rule that was broken; cut it short and keep it to one line. */
-    private static String safeMessage(Throwable cause) {
-        String m = String.valueOf(cause.getMessage());
-        m = m.replaceAll("[\\r\\n\\t]", " ");
-        return m.length() > 160 ? m.substring(0, 160) + "…" : m;
     }
 }

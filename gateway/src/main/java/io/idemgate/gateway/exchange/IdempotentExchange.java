@@ -255,7 +255,8 @@ final class IdempotentExchange implements Exchange {
             state = State.WAITING;
             claim.await(this::claim, () -> conflict(false));
         } else if (decision instanceof Decision.Mismatch) {
-            refuse(IdempotencyAnswers.keyReused(alloc()), Outcome.MISMATCH, false);
+            refuse(IdempotencyAnswers.keyReused(alloc(), IdempotencyAnswers.stateOf(((ClaimResult.Existing) result).record())),
+                    Outcome.MISMATCH, false);
         } else if (decision instanceof Decision.Conflict conflict) {
             conflict(conflict.reason() == Decision.ConflictReason.OUTCOME_UNKNOWN);
         } else {

@@ -5,12 +5,15 @@ import io.idemgate.gateway.http.ResponseRecorder;
 import io.idemgate.gateway.idempotency.Decision;
 import io.idemgate.gateway.idempotency.DecisionRules;
 import io.idemgate.gateway.idempotency.Decisions;
+import io.idemgate.gateway.idempotency.StoredHeaders;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,8 @@ final class IdempotentExecution implements ResponseTap {
     private boolean settled;
 
     IdempotentExecution(IdempotencyStore store, IdempotencyConfig policy, DecisionRules rules, RouteMetrics metrics,
-                        EventExecutor loop, String routeName, String id, String keyHash, String owner, long fence) {
+                        EventExecutor loop, String routeName, String id, String keyHash, String owner, long fence,
+                        StoredHeaders storedHeaders) {
         this.store = store;
         this.policy = policy;
         this.rules = rules;
@@ -52,7 +56,7 @@ final class IdempotentExecution implements ResponseTap {
         this.keyHash = keyHash;
         this.owner = owner;
         this.fence = fence;
-        this.recorder = new ResponseRecorder(policy.maxResponseBody());
+        this.recorder = new ResponseRecorder(policy.maxResponseBody(), storedHeaders::keeps);
     }
 
     /** Renews the lease at a third of its length, so two lost renewals still leave time for a third. */
@@ -73,14 +77,18 @@ final class IdempotentExecution implements ResponseTap {
     }
 
     @Override
-    public void onResponseComplete() {
+    public CompletionStage<Boolean> onResponseComplete() {
         if (Decisions.onResponse(status, rules) == Decision.Settlement.STORE) {
             settle("completed");
-            store.complete(id, owner, fence, recorder.toStoredResponse(), policy.ttl())
-                    .whenComplete((ok, err) -> ownedWrite("complete", ok, err));
-        } else {
-            release("status " + status);
+            return store.complete(id, owner, fence, recorder.toStoredResponse(), policy.ttl())
+                    .handle((ok, err) -> {
+                        ownedWrite("complete", ok, err);
+                        return err == null && Boolean.TRUE.equals(ok);
+                    });
         }
+        // A released answer is not replayed, so nothing rides on its store write: the client gets it at once.
+        release("status " + status);
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override

@@ -91,6 +91,7 @@ final class KeyClaim {
     /** The record side of running the request this claim won with {@code fence}. */
     IdempotentExecution execution(long fence) {
         return new IdempotentExecution(store, config, rc.route().idempotency().rules(), rc.metrics(),
-                rc.ctx().executor(), rc.route().name(), key.storageId(), key.keyHash(), owner, fence);
+                rc.ctx().executor(), rc.route().name(), key.storageId(), key.keyHash(), owner, fence,
+                rc.route().idempotency().storedHeaders());
     }
 }

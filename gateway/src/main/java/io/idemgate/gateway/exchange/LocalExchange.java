@@ -22,7 +22,7 @@ final class LocalExchange implements Exchange {
     static final int DISCARD_BUDGET = 64 * 1024;
 
     private final ChannelHandlerContext ctx;
-    private final ClientConnection receiver;
+    private final ClientConnection connection;
     private final boolean clientKeepAlive;
     private LocalResponse response;
     private boolean sending;
@@ -30,15 +30,15 @@ final class LocalExchange implements Exchange {
     private boolean mustClose;
     private long discarded;
 
-    LocalExchange(ChannelHandlerContext ctx, ClientConnection receiver, FullHttpResponse response,
+    LocalExchange(ChannelHandlerContext ctx, ClientConnection connection, FullHttpResponse response,
                   boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
-        this(ctx, receiver, LocalResponse.of(response), clientKeepAlive, requestComplete, mustClose);
+        this(ctx, connection, LocalResponse.of(response), clientKeepAlive, requestComplete, mustClose);
     }
 
-    LocalExchange(ChannelHandlerContext ctx, ClientConnection receiver, LocalResponse response,
+    LocalExchange(ChannelHandlerContext ctx, ClientConnection connection, LocalResponse response,
                   boolean clientKeepAlive, boolean requestComplete, boolean mustClose) {
         this.ctx = ctx;
-        this.receiver = receiver;
+        this.connection = connection;
         this.response = response;
         this.clientKeepAlive = clientKeepAlive;
         this.requestComplete = requestComplete;
@@ -60,7 +60,7 @@ final class LocalExchange implements Exchange {
     public void onRequestContent(HttpContent content) {
         if (content.decoderResult().isFailure()) {
             mustClose = true; // the decoder stops after bad framing: nothing more can be read
-            receiver.malformedInput();
+            connection.malformedInput();
         }
         discarded += content.content().readableBytes();
         if (content instanceof LastHttpContent) {
@@ -105,10 +105,10 @@ final class LocalExchange implements Exchange {
     private void send() {
         sending = true;
         boolean keepAlive = clientKeepAlive && requestComplete && !mustClose
-                && !receiver.closing();
+                && !connection.closing();
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        response.send(ctx, written -> receiver.exchangeFinished(this, written && keepAlive));
+        response.send(ctx, written -> connection.exchangeFinished(this, written && keepAlive));
     }
 }

@@ -280,12 +280,37 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         // Reusable only if the upstream keeps it alive and took our whole request.
         call.release(response.upstreamReusable() && wholeRequestSent);
         response.last(last);
-        if (tap != null) {
-            tap.onResponseComplete();
+        if (tap == null) {
+            deliverLast(last, true);
+            return;
+        }
+        // The last bytes wait until the answer is stored (SPEC §2: with min-replicas, on the replicas too): a
+        // client that has the whole response may rely on its retry replaying it.
+        tap.onResponseComplete().whenComplete((stored, err) -> {
+            boolean ok = err == null && Boolean.TRUE.equals(stored);
+            if (ctx.executor().inEventLoop()) {
+                deliverLast(last, ok);
+            } else {
+                ctx.executor().execute(() -> deliverLast(last, ok));
+            }
+        });
+    }
+
+    /** Writes the held last bytes, or, when the answer could not be stored, cuts the connection instead. */
+    private void deliverLast(LastHttpContent last, boolean stored) {
+        if (state == ProxyState.DONE) {
+            last.release(); // ended meanwhile (client gone, shutdown): nothing left to send
+            return;
         }
         if (state.clientGone()) {
             last.release();
-            finish(successOutcome, false, "client gone; response stored");
+            finish(successOutcome, false, stored ? "client gone; response stored" : "client gone; response not stored");
+            return;
+        }
+        if (!stored) {
+            last.release();
+            ctx.close();
+            finish(successOutcome, false, "response not stored; connection cut");
             return;
         }
         response.writeLast(last).addListener(f -> finish(successOutcome,

@@ -2,6 +2,7 @@ package io.idemgate.gateway.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Hears what an executing idempotent request got from the upstream, whether or not the client is still
@@ -16,8 +17,13 @@ interface ResponseTap {
     /** A piece of the body; read it, don't keep or release it. */
     void onResponseContent(ByteBuf content);
 
-    /** The upstream's whole response arrived. */
-    void onResponseComplete();
+    /**
+     * The upstream's whole response arrived. Completes with true once the outcome is stored (or nothing needed
+     * storing), false if storing failed or the attempt lost the key: the exchange holds the response's last
+     * bytes until then, and cuts the connection on false rather than let the client take the answer as safe.
+     * May complete on any thread.
+     */
+    CompletionStage<Boolean> onResponseComplete();
 
     /**
      * No response will come.

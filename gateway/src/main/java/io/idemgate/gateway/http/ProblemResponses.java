@@ -27,6 +27,15 @@ public final class ProblemResponses {
 
     /** A response with {@code Content-Length} set; the caller decides on {@code Connection} and extra headers. */
     public static FullHttpResponse build(ByteBufAllocator alloc, Problem problem, String detail) {
+        return build(alloc, problem, detail, java.util.Map.of());
+    }
+
+    /**
+     * @param extensions RFC 9457 §3.2 extension members a client can act on (string, number or boolean
+     *                   values), written after the standard members in the map's order
+     */
+    public static FullHttpResponse build(ByteBufAllocator alloc, Problem problem, String detail,
+                                         java.util.Map<String, Object> extensions) {
         ByteBuf body = alloc.buffer(256);
         boolean done = false;
         try (JsonGenerator g = JSON.createGenerator((java.io.OutputStream) new ByteBufOutputStream(body))) {
@@ -35,6 +44,15 @@ public final class ProblemResponses {
             g.writeStringField("title", problem.title());
             g.writeNumberField("status", problem.status());
             g.writeStringField("detail", detail);
+            for (var e : extensions.entrySet()) {
+                if (e.getValue() instanceof Boolean b) {
+                    g.writeBooleanField(e.getKey(), b);
+                } else if (e.getValue() instanceof Number n) {
+                    g.writeNumberField(e.getKey(), n.longValue());
+                } else {
+                    g.writeStringField(e.getKey(), String.valueOf(e.getValue()));
+                }
+            }
             g.writeEndObject();
             done = true;
         } catch (IOException e) {

@@ -22,6 +22,7 @@ public final class ResponseRecorder {
     private static final int FIRST_CAPACITY = 256;
 
     private final long maxBody;
+    private final java.util.function.Predicate<String> keep;
     private int status;
     private List<Map.Entry<String, String>> headers = List.of();
     private final List<byte[]> sealed = new ArrayList<>();
@@ -31,7 +32,13 @@ public final class ResponseRecorder {
     private boolean omitted;
 
     public ResponseRecorder(long maxBody) {
+        this(maxBody, name -> true);
+    }
+
+    /** @param keep which headers the record keeps ({@code idempotency.replay}); order and duplicates are kept */
+    public ResponseRecorder(long maxBody, java.util.function.Predicate<String> keep) {
         this.maxBody = maxBody;
+        this.keep = keep;
     }
 
     /** @param endToEnd the response headers with hop-by-hop ones already removed */
@@ -39,7 +46,9 @@ public final class ResponseRecorder {
         this.status = status;
         List<Map.Entry<String, String>> copy = new ArrayList<>(endToEnd.size());
         for (Map.Entry<String, String> h : endToEnd) {
-            copy.add(Map.entry(h.getKey(), h.getValue()));
+            if (keep.test(h.getKey())) {
+                copy.add(Map.entry(h.getKey(), h.getValue()));
+            }
         }
         this.headers = copy;
     }

@@ -3,7 +3,6 @@ package io.idemgate.gateway.idempotency;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +17,8 @@ import java.util.List;
  *   <li>strings in UTF-8 with only {@code \"}, {@code \\} and control characters escaped ({@code \b \f \n
  *       \r \t}, else <code>&#92;u00xx</code>); an unpaired surrogate stays a <code>&#92;udxxx</code> escape so it cannot
  *       collide with {@code ?} — so <code>"&#92;u00e9"</code> equals {@code "é"} and {@code "\/"} equals {@code "/"};</li>
- *   <li>numbers by value: {@link BigDecimal#stripTrailingZeros()}, zero (also {@code -0}) as {@code 0}, so
+ *   <li>numbers by value: as {@code BigDecimal.stripTrailingZeros()} would write them (computed in linear
+ *       time by {@link CanonicalNumber}), zero (also {@code -0}) as {@code 0}, so
  *       {@code 1}, {@code 1.0}, {@code 1e0} and {@code 10E-1} are one number. Exact, unlike RFC 8785's
  *       doubles, so two different large amounts never collide.</li>
  * </ul>
@@ -82,19 +82,8 @@ public final class CanonicalJson {
         return canonical;
     }
 
+    /** The canonical text of one JSON number; linear in its length (see {@link CanonicalNumber}). */
     static String canonicalNumber(String text) throws InvalidJsonException {
-        try {
-            BigDecimal value = new BigDecimal(text);
-            if (value.signum() == 0) {
-                return "0"; // stripTrailingZeros of a zero keeps a scale, and -0 must equal 0
-            }
-            BigDecimal stripped = value.stripTrailingZeros();
-            // Integers up to 21 digits plainly (readable: 10, not 1E+1); everything else in BigDecimal's own
-            // form, never toPlainString: 1e999999999 must not expand into a billion digits.
-            boolean plainInteger = stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 21;
-            return plainInteger ? stripped.toPlainString() : stripped.toString();
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new InvalidJsonException("has a number out of range");
-        }
+        return CanonicalNumber.of(text.toCharArray(), 0, text.length());
     }
 }

@@ -188,7 +188,7 @@ final class CanonicalOutput {
 
     private boolean writeNumberSlowly(char[] chars, int offset, int length) {
         try {
-            writeAscii(CanonicalJson.canonicalNumber(new String(chars, offset, length)));
+            writeAscii(CanonicalNumber.of(chars, offset, length));
             return true;
         } catch (InvalidJsonException e) {
             return false;

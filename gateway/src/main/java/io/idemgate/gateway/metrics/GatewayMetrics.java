@@ -148,6 +148,9 @@ public final class GatewayMetrics {
         GaugeWithCallback.builder().name(STORE_EVICTION_RISK)
                 .help("1 when the store may evict live records to make room (Redis maxmemory-policy other than noeviction)")
                 .callback(cb -> cb.call(health.atEvictionRisk() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name(STORE_FILL)
+                .help("How full the memory store is (records or bytes, whichever is fuller); at 1 new keys are a store failure")
+                .callback(cb -> cb.call(health.fill())).register(registry);
         CounterWithCallback.builder().name(STORE_UNCONFIRMED_COMPLETIONS)
                 .help("Completions stored on the Redis master but not confirmed by min-replicas replicas in time")
                 .callback(cb -> cb.call(health.unconfirmedCompletions())).register(registry);

@@ -5,6 +5,7 @@ import io.idemgate.gateway.idempotency.DecisionRules;
 import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
 import io.idemgate.gateway.idempotency.KeyPolicy;
+import io.idemgate.gateway.idempotency.StoredHeaders;
 import io.idemgate.gateway.identity.ScopeResolver;
 
 /**
@@ -17,6 +18,7 @@ public final class RouteIdempotency {
     private final Fingerprinter fingerprinter;
     private final DecisionRules rules;
     private final ScopeResolver scope;
+    private final StoredHeaders storedHeaders;
 
     RouteIdempotency(IdempotencyConfig c, ScopeResolver scope) {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
@@ -27,6 +29,11 @@ public final class RouteIdempotency {
                 c.mode() == IdempotencyConfig.Mode.SHADOW, c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
                 c.storeStatus()::contains, c.releaseStatus()::contains);
         this.scope = scope;
+        this.storedHeaders = new StoredHeaders(c.replay().excludeHeaders(), c.scope().anonymousShared());
+    }
+
+    public StoredHeaders storedHeaders() {
+        return storedHeaders;
     }
 
     public ScopeResolver scope() {

@@ -70,9 +70,15 @@ public final class StoreFactory {
     private static IdempotencyStore base(StoreConfig config, EventLoopGroup loops, Class<? extends Channel> channelType,
                                          StoreHealth health) {
         return switch (config.type()) {
-            case MEMORY -> new MemoryIdempotencyStore(config.memory().maxEntries());
+            case MEMORY -> memory(config.memory(), health);
             case REDIS -> redis(config.redis(), RedisStoreSettings.of(config), health, loops, channelType);
         };
+    }
+
+    private static IdempotencyStore memory(StoreConfig.Memory memory, StoreHealth health) {
+        MemoryIdempotencyStore store = new MemoryIdempotencyStore(memory.effectiveMaxEntries(), memory.effectiveMaxBytes());
+        health.fillFrom(store::fill);
+        return store;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.store;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 /**
  * What a store reports about itself beyond answering: risks to the records it holds, which an operator must
@@ -13,6 +14,7 @@ public final class StoreHealth {
 
     private final AtomicLong unconfirmedCompletions = new AtomicLong();
     private volatile String evictionRisk;
+    private volatile DoubleSupplier fill = () -> 0;
 
     /** A completion was stored on the master but not confirmed by the replicas asked for ({@code WAIT}). */
     public void unconfirmedCompletion() {
@@ -30,6 +32,16 @@ public final class StoreHealth {
 
     public boolean atEvictionRisk() {
         return evictionRisk != null;
+    }
+
+    /** Where to read how full the store is (the memory store; a Redis store reports 0: Redis sizes itself). */
+    public void fillFrom(DoubleSupplier source) {
+        fill = source;
+    }
+
+    /** 1.0 = full: new keys fail as a store failure. */
+    public double fill() {
+        return fill.getAsDouble();
     }
 
     /** Empty when all is well, else a sentence for {@code /readyz}. */

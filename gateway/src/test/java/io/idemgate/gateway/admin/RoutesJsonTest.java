@@ -53,7 +53,7 @@ class RoutesJsonTest {
                 "upstream", "urls", "connect-timeout", "response-timeout", "max-connections", "max-pending-acquires",
                 "pool-idle-timeout",
                 "idempotency", "mode", "methods", "key", "header", "json-pointer", "required", "max-length", "strict",
-                "scope", "headers", "when-missing", "fingerprint", "headers", "json", "ignore-json-fields", "ttl", "lease",
+                "scope", "headers", "when-missing", "replay", "exclude-headers", "fingerprint", "headers", "json", "ignore-json-fields", "ttl", "lease",
                 "concurrent", "wait-timeout", "store-status", "release-status", "max-request-body",
                 "max-response-body", "outcome-unknown", "fence-header", "on-store-failure");
         assertThat(json)

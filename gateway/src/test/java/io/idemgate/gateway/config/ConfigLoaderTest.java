@@ -111,7 +111,8 @@ class ConfigLoaderTest {
         assertThat(config.admin().host()).isEqualTo("127.0.0.1");
         assertThat(config.admin().port()).isEqualTo(9090);
         assertThat(config.store().type()).isEqualTo(StoreConfig.Type.MEMORY);
-        assertThat(config.store().memory().maxEntries()).isEqualTo(100000);
+        assertThat(config.store().memory()).as("auto: sized from the heap").isEqualTo(new StoreConfig.Memory(0, 0));
+        assertThat(config.store().memory().effectiveMaxBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
         assertThat(config.store().redis()).isEqualTo(new StoreConfig.Redis(List.of("redis://127.0.0.1:6379"),
                 StoreConfig.Redis.Mode.STANDALONE, "idemgate:", Duration.ofMillis(250)));
         assertThat(config.logging().accessLog()).isTrue();

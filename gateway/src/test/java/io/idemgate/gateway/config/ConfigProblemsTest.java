@@ -51,6 +51,15 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void memoryBoundsAreAutoOrSizes() {
+        StoreConfig.Memory memory = ConfigLoader.parse("idemgate.store.memory { max-entries = 500, max-bytes = 64m }",
+                "t.conf").store().memory();
+        assertThat(memory).isEqualTo(new StoreConfig.Memory(500, 64L << 20));
+        loading("idemgate.store.memory.max-bytes = 10k")
+                .hasMessageContaining("idemgate.store.memory.max-bytes");
+    }
+
+    @Test
     void minReplicasAndTheirTimeoutAreRead() {
         StoreConfig.Redis redis = ConfigLoader.parse("idemgate.store.redis {\n  min-replicas = 2\n  replica-timeout = 40ms\n}",
                 "t.conf").store().redis();

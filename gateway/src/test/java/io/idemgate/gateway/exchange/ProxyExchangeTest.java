@@ -190,6 +190,45 @@ class ProxyExchangeTest {
     }
 
     @Test
+    void theLastBytesWaitUntilTheAnswerIsStored() {
+        tap.stored = new java.util.concurrent.CompletableFuture<>();
+        ProxyExchange ex = startExecution();
+
+        answer(201, "made");
+
+        List<Object> before = bed.clientGot();
+        assertThat(before).as("the head may go, the last bytes wait").noneMatch(LastHttpContent.class::isInstance);
+        assertThat(ex.state()).isNotEqualTo(ProxyState.DONE);
+        release(before);
+
+        tap.stored.complete(true);
+        bed.client.runPendingTasks();
+
+        List<Object> after = bed.clientGot();
+        assertThat(after).anyMatch(LastHttpContent.class::isInstance);
+        release(after);
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+        assertThat(bed.connection.finishedKeepAlive).isTrue();
+    }
+
+    @Test
+    void anAnswerThatCouldNotBeStoredCutsTheConnectionInsteadOfEndingTheResponse() {
+        tap.stored = new java.util.concurrent.CompletableFuture<>();
+        ProxyExchange ex = startExecution();
+        answer(201, "made");
+        bed.client.flushOutbound(); // the head went out; only the last bytes are held
+        release(bed.clientGot());
+
+        tap.stored.complete(false); // the embedded loop runs the callback at once
+
+        List<Object> after = bed.clientGot();
+        assertThat(after).noneMatch(LastHttpContent.class::isInstance);
+        release(after);
+        assertThat(bed.client.isOpen()).isFalse();
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+    }
+
+    @Test
     void interimResponsesAreAbsorbed() {
         ProxyExchange ex = start("{}");
         bed.upstream.writeInbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
@@ -342,9 +381,13 @@ class ProxyExchangeTest {
             }
         }
 
+        /** What {@code onResponseComplete} answers: stored at once unless a test holds it. */
+        java.util.concurrent.CompletableFuture<Boolean> stored = java.util.concurrent.CompletableFuture.completedFuture(true);
+
         @Override
-        public void onResponseComplete() {
+        public java.util.concurrent.CompletionStage<Boolean> onResponseComplete() {
             events.add("complete");
+            return stored;
         }
 
         @Override

@@ -102,7 +102,7 @@ final class ReferenceCanonicalJson {
             BigDecimal stripped = value.stripTrailingZeros();
             // Integers up to 21 digits plainly (readable: 10, not 1E+1); everything else in BigDecimal's own
             // form, never toPlainString: 1e999999999 must not expand into a billion digits.
-            boolean plainInteger = stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 21;
+            boolean plainInteger = stripped.scale() <= 0 && (long) stripped.precision() - stripped.scale() <= 21;
             return plainInteger ? stripped.toPlainString() : stripped.toString();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new InvalidJsonException("has a number out of range");

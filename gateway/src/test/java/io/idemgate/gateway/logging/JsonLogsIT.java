@@ -134,7 +134,8 @@ class JsonLogsIT {
             assertThat(gateway.isAlive()).as("gateway running; its output: %s", Files.readString(log)).isTrue();
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + proxyPort + "/orders"))
-                    .header("Idempotency-Key", "k-1").POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
+                    .header("Idempotency-Key", "k-1").header("Authorization", "Bearer json-logs")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(201);
             gateway.destroy(); // SIGTERM: a graceful stop flushes the access log and logback's queue

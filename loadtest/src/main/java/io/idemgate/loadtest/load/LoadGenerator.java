@@ -76,6 +76,9 @@ public final class LoadGenerator {
     private long measureFromNanos;
     private long nextBurstNanos;
     private long planned;
+    /** Requests planned by the arrival rate (bursts apart): the index of the next intended send time. */
+    private long ratePlanned;
+    private long sendEndNanos = Long.MAX_VALUE;
     private long sent;
     private long completed;
     /** Requests that got an HTTP response (any status). */
@@ -218,7 +221,8 @@ public final class LoadGenerator {
         sending = true;
         faults.start(options, loop);
         loop.scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
-        loop.scheduleAtFixedRate(() -> {
+        // Fixed delay, not rate: after a stall, one line rather than a burst of catch-up lines.
+        loop.scheduleWithFixedDelay(() -> {
             if (!finished) {
                 progress();
             }
@@ -226,6 +230,7 @@ public final class LoadGenerator {
         // One sweep for request timeouts instead of a timer per request.
         loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
         long sendNanos = options.warmup().toNanos() + options.duration().toNanos();
+        sendEndNanos = startNanos + sendNanos;
         measureFromNanos = startNanos + options.warmup().toNanos();
         if (options.warmup().toNanos() > 0) {
             out.printf("warm-up for %.1f s: sent, answered and verified, not measured%n", options.warmup().toNanos() / 1e9);
@@ -241,17 +246,20 @@ public final class LoadGenerator {
         if (!sending) {
             return;
         }
-        long now = System.nanoTime();
+        // Plan what was due by now, but never past the end of the send window: a stop that runs late on a
+        // busy loop must not plan more than the rate and duration asked for.
+        long now = Math.min(System.nanoTime(), sendEndNanos);
         if (!options.closedLoop()) {
             long due = (long) ((now - startNanos) / 1e9 * options.rate());
-            while (planned < due) {
-                plan(nextKey(), startNanos + (long) (planned * 1e9 / options.rate()));
+            while (ratePlanned < due) {
+                plan(nextKey(), startNanos + (long) (ratePlanned * 1e9 / options.rate()));
+                ratePlanned++;
             }
         }
-        if (options.burst() > 0 && now >= nextBurstNanos) {
+        while (options.burst() > 0 && now >= nextBurstNanos && nextBurstNanos < sendEndNanos) {
             KeyBook.KeyState k = book.fresh();
             for (int i = 0; i < options.burst(); i++) {
-                plan(k, now);
+                plan(k, nextBurstNanos);
             }
             nextBurstNanos += options.burstEvery().toNanos();
         }

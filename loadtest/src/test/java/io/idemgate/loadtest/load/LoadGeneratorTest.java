@@ -209,6 +209,18 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void thePlanIsTheRateOverTheDurationPlusTheBurstsNeverMore() throws Exception {
+        String url = startLedger();
+
+        LoadResult result = new LoadGenerator(LoadOptions.of("--target " + url + "/v1/orders --rate 100 --duration 1s"
+                + " --connections 8 --burst 5 --burst-every 300ms"), out).run();
+
+        // 100 by the rate, 3 bursts of 5 (at 300, 600 and 900 ms); a stop that runs late plans nothing more.
+        assertThat(result.pace().planned()).as(printed.toString(StandardCharsets.UTF_8)).isBetween(110L, 115L);
+        assertThat(result.planned()).isEqualTo(result.pace().planned());
+    }
+
+    @Test
     void closedLoopReportsWhatItSentWithoutAPlan() throws Exception {
         String url = startLedger();
 

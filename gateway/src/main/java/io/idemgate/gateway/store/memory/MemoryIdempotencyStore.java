@@ -29,11 +29,15 @@ import org.slf4j.LoggerFactory;
  * The embedded store for a single gateway instance: records in a {@link ConcurrentHashMap}, every state
  * change of one id inside one {@code compute}, every answer an already completed future.
  *
- * <p><b>Bounds.</b> At most {@code maxEntries} records. To admit a new key when full, the store evicts
- * an expired record, else the completed or outcome-unknown record that finished first; an in-flight
- * record is never evicted, and when every record is in flight the claim fails with
- * {@link StoreFullException}. Response bodies are kept as given, so memory is bounded by roughly
- * {@code maxEntries × max-response-body}; {@link #retainedBytes()} estimates the current use.
+ * <p><b>Bounds.</b> At most {@code maxEntries} records and about {@code maxBytes} of them
+ * ({@link #retainedBytes()}, an estimate of bodies, headers, strings and per-record overhead). A live record
+ * is never dropped to make room (SPEC §2): evicting a completed record would let its retry execute again,
+ * so one client could get another's operation run twice. To admit a new key when full, the store reclaims
+ * an expired record; with none, the claim fails with {@link StoreFullException}, a store failure the route
+ * handles by its {@code on-store-failure}. Owners' writes (complete, mark) are never refused for room: a
+ * completion may take the store past {@code maxBytes}, and new keys wait until records expire.
+ * {@link #fill()} is the fuller of the two ratios; the sweeper logs a warning when it reaches
+ * {@value #WARN_FILL_PERCENT}%.
  *
  * <p><b>Expiry.</b> Completed and outcome-unknown records vanish at their {@code expiresAt}: lazily when
  * touched, and by the sweeper thread {@value #SWEEPER_THREAD} once a second (at most
@@ -66,8 +70,12 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     private static final long SWEEP_INTERVAL_MILLIS = 1_000;
     private static final Logger log = LoggerFactory.getLogger(MemoryIdempotencyStore.class);
 
+    static final int WARN_FILL_PERCENT = 80;
+
     private final int maxEntries;
+    private final long maxBytes;
     private final Clock clock;
+    private boolean warnedFull; // sweeper thread only
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
     /** Exactly the number of slots; a new id must reserve its place here first, so the bound is never overshot. */
     private final AtomicInteger size = new AtomicInteger();
@@ -80,14 +88,26 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     private volatile boolean closed;
 
     public MemoryIdempotencyStore(int maxEntries) {
-        this(maxEntries, Clock.systemUTC());
+        this(maxEntries, Long.MAX_VALUE, Clock.systemUTC());
     }
 
     public MemoryIdempotencyStore(int maxEntries, Clock clock) {
+        this(maxEntries, Long.MAX_VALUE, clock);
+    }
+
+    public MemoryIdempotencyStore(int maxEntries, long maxBytes) {
+        this(maxEntries, maxBytes, Clock.systemUTC());
+    }
+
+    public MemoryIdempotencyStore(int maxEntries, long maxBytes, Clock clock) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
         }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, was " + maxBytes);
+        }
         this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, SWEEPER_THREAD);
@@ -123,8 +143,8 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
             if (attempt.result != null) {
                 return CompletableFuture.completedFuture(attempt.result);
             }
-            if (!evictOne(now)) {
-                return CompletableFuture.failedFuture(new StoreFullException(maxEntries));
+            if (!reclaimExpired(now)) {
+                return CompletableFuture.failedFuture(new StoreFullException(size.get(), retainedBytes.get()));
             }
         }
     }
@@ -209,6 +229,11 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         waiters.failAll(new IllegalStateException("memory store closed"));
     }
 
+    /** How full the store is: the larger of records / max-entries and bytes / max-bytes (1.0 = full). */
+    public double fill() {
+        return Math.max((double) size.get() / maxEntries, (double) retainedBytes.get() / maxBytes);
+    }
+
     /** Records held now, whatever their state (expired ones not yet swept included). */
     public int size() {
         return size.get();
@@ -246,6 +271,21 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
             Slot slot = slots.get(id);
             return slot == null || !slot.leaseRunning(now);
         });
+        warnWhenFilling();
+    }
+
+    /** Once per crossing: full means new keys fail (on-store-failure), so the operator must hear it before. */
+    private void warnWhenFilling() {
+        int percent = (int) (fill() * 100);
+        if (!warnedFull && percent >= WARN_FILL_PERCENT) {
+            warnedFull = true;
+            log.warn("memory store {}% full ({} records, ~{} bytes): at 100% new keys fail as a store failure "
+                    + "(on-store-failure); raise store.memory.max-entries / max-bytes or the heap",
+                    percent, size.get(), retainedBytes.get());
+        } else if (warnedFull && percent < WARN_FILL_PERCENT - 10) {
+            warnedFull = false;
+            log.info("memory store back to {}% full", percent);
+        }
     }
 
     private void sweepQuietly() {
@@ -308,7 +348,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     private boolean reserveRoom() {
         while (true) {
             int held = size.get();
-            if (held >= maxEntries) {
+            if (held >= maxEntries || retainedBytes.get() >= maxBytes) {
                 return false;
             }
             if (size.compareAndSet(held, held + 1)) {
@@ -317,13 +357,13 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    /** Evicts one expired or finished record; false when every record is in flight. */
-    private boolean evictOne(Instant now) {
-        Slot victim = terminal.evictionCandidate(now);
-        if (victim == null) {
+    /** Reclaims one expired record; false when none has expired (live records are never dropped for room). */
+    private boolean reclaimExpired(Instant now) {
+        Slot expired = terminal.firstExpired(now);
+        if (expired == null) {
             return false;
         }
-        dropIfCurrent(victim);
+        dropIfCurrent(expired);
         return true;
     }
 

@@ -12,8 +12,6 @@ import java.util.Map;
  */
 final class Slot {
 
-    /** Oldest first: the order in which records stopped being in flight. */
-    static final Comparator<Slot> BY_AGE = Comparator.comparingLong(slot -> slot.seq);
     static final Comparator<Slot> BY_EXPIRY = Comparator.<Slot, Instant>comparing(slot -> slot.expiresAt)
             .thenComparingLong(slot -> slot.seq);
 
@@ -22,7 +20,7 @@ final class Slot {
 
     final String id;
     final IdempotencyRecord record;
-    /** Unique and growing; orders terminal slots by age. */
+    /** Unique and growing; orders slots that expire at the same instant. */
     final long seq;
     /** When a completed or outcome-unknown record expires; null while in flight (a lease is no expiry). */
     final Instant expiresAt;

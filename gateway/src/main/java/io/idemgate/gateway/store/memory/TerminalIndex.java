@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The completed and outcome-unknown slots, ordered twice: by age for eviction and by expiry for the
- * sweeper. In-flight slots are never here, so they can never be evicted or expired.
+ * The completed and outcome-unknown slots, ordered by expiry for the sweeper and for reclaiming room.
+ * In-flight slots are never here, so they never expire.
  *
  * <p>Threading: the store adds and removes a slot inside the map operation that installs or removes it,
  * so the index follows the map exactly; each lookup or removal costs O(log n), with no stale entries
@@ -14,19 +14,16 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class TerminalIndex {
 
-    private final ConcurrentSkipListMap<Slot, Boolean> byAge = new ConcurrentSkipListMap<>(Slot.BY_AGE);
     private final ConcurrentSkipListMap<Slot, Boolean> byExpiry = new ConcurrentSkipListMap<>(Slot.BY_EXPIRY);
 
     void add(Slot slot) {
         if (slot.terminal()) {
-            byAge.put(slot, Boolean.TRUE);
             byExpiry.put(slot, Boolean.TRUE);
         }
     }
 
     void remove(Slot slot) {
         if (slot.terminal()) {
-            byAge.remove(slot);
             byExpiry.remove(slot);
         }
     }
@@ -35,12 +32,6 @@ final class TerminalIndex {
     Slot firstExpired(Instant now) {
         Slot soonest = first(byExpiry);
         return soonest != null && soonest.expired(now) ? soonest : null;
-    }
-
-    /** What to evict to make room: an expired record first, else the one that stopped being in flight first. */
-    Slot evictionCandidate(Instant now) {
-        Slot expired = firstExpired(now);
-        return expired != null ? expired : first(byAge);
     }
 
     private static Slot first(ConcurrentSkipListMap<Slot, Boolean> index) {

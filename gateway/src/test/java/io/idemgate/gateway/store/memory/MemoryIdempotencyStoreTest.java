@@ -58,26 +58,45 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Test
-    void whenFullTheOldestCompletedRecordIsEvictedAndInFlightOnesNever() {
+    void aCompletedRecordIsNeverEvictedToMakeRoomAndNewKeysAreRefusedInstead() {
+        // Issue #10, item 5: a victim's completed payment must replay however many records another client makes.
         try (MemoryIdempotencyStore small = new MemoryIdempotencyStore(3, clock)) {
-            claimAndComplete(small, "a");
+            claimAndComplete(small, "victim");
             claimAndComplete(small, "b");
             assertThat(claimIn(small, "c")).isInstanceOf(Claimed.class);
 
-            assertThat(claimIn(small, "d")).isInstanceOf(Claimed.class);
-            assertThat(await(small.get("a"))).isEmpty();
-            assertThat(await(small.get("b"))).isPresent();
+            for (String other : List.of("d", "e", "f")) {
+                CompletionStage<ClaimResult> refused = small.claim(other, FINGERPRINT, OWNER, lease(), true, ttl());
+                assertThatThrownBy(() -> refused.toCompletableFuture().get())
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreFullException.class);
+            }
 
-            assertThat(claimIn(small, "e")).isInstanceOf(Claimed.class);
-            assertThat(await(small.get("b"))).isEmpty();
-            assertThat(List.of("c", "d", "e")).allSatisfy(
-                    id -> assertThat(await(small.get(id))).get().isInstanceOf(InFlight.class));
+            assertThat(claimIn(small, "victim")).isInstanceOfSatisfying(ClaimResult.Existing.class,
+                    existing -> assertThat(existing.record()).isInstanceOf(Completed.class));
+            assertThat(await(small.get("b"))).get().isInstanceOf(Completed.class);
             assertThat(small.size()).isEqualTo(3);
+            assertThat(small.fill()).isEqualTo(1.0);
         }
     }
 
     @Test
-    void expiredRecordsAreEvictedBeforeOlderLiveOnes() {
+    void theByteBudgetRefusesNewKeysButNeverAnOwnersCompletion() {
+        try (MemoryIdempotencyStore small = new MemoryIdempotencyStore(1_000, 10_000, clock)) {
+            claimIn(small, "big");
+            StoredResponse big = new StoredResponse(200, List.of(), new byte[20_000], false);
+            assertThat(await(small.complete("big", OWNER, fence, big, ttl()))).as("a completion is never refused").isTrue();
+            assertThat(small.fill()).isGreaterThan(1.0);
+
+            CompletionStage<ClaimResult> refused = small.claim("next", FINGERPRINT, OWNER, lease(), true, ttl());
+            assertThatThrownBy(() -> refused.toCompletableFuture().get()).hasCauseInstanceOf(StoreFullException.class);
+
+            clock.advance(ttl());
+            assertThat(claimIn(small, "next")).as("expired records make room").isInstanceOf(Claimed.class);
+        }
+    }
+
+    @Test
+    void expiredRecordsAreReclaimedToMakeRoomAndLiveOnesKept() {
         try (MemoryIdempotencyStore small = new MemoryIdempotencyStore(2, clock)) {
             claimIn(small, "old");
             await(small.complete("old", OWNER, fence, response("kept"), Duration.ofHours(1)));
