@@ -106,8 +106,15 @@ public record IdempotencyConfig(
     public record Key(String header, String jsonPointer, boolean required, int maxLength, boolean strict) {
     }
 
-    /** @param ignoreJsonFields JSON pointers removed before hashing a canonical JSON body */
-    public record Fingerprint(List<String> headers, boolean json, List<String> ignoreJsonFields) {
+    /**
+     * @param ignoreJsonFields JSON pointers removed before hashing a canonical JSON body
+     * @param maxJsonDepth a JSON body nested deeper is refused with 400 invalid-json
+     */
+    public record Fingerprint(List<String> headers, boolean json, List<String> ignoreJsonFields, int maxJsonDepth) {
+
+        public Fingerprint(List<String> headers, boolean json, List<String> ignoreJsonFields) {
+            this(headers, json, ignoreJsonFields, io.idemgate.gateway.idempotency.FingerprintPolicy.DEFAULT_MAX_JSON_DEPTH);
+        }
 
         public Fingerprint {
             headers = List.copyOf(headers);

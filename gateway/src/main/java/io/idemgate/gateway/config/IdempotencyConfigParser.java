@@ -23,7 +23,9 @@ final class IdempotencyConfigParser {
         var fingerprint = new IdempotencyConfig.Fingerprint(
                 r.strings("fingerprint.headers", IdempotencyConfigParser::checkHeaderName),
                 r.bool("fingerprint.json"),
-                r.strings("fingerprint.ignore-json-fields", IdempotencyConfigParser::checkPointer));
+                r.strings("fingerprint.ignore-json-fields", IdempotencyConfigParser::checkPointer),
+                // At most 500: Jackson refuses nesting beyond 1000 on its own, as "not JSON".
+                r.integer("fingerprint.max-json-depth", 1, 500));
         Duration ttl = r.duration("ttl", false);
         Duration lease = r.duration("lease", false);
         // Only between two valid values: a bad ttl is its own problem, not also the lease's.

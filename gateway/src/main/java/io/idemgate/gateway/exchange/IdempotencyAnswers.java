@@ -51,6 +51,11 @@ final class IdempotencyAnswers {
                 "The keys to verify the bearer token with cannot be fetched right now; retry later.", Map.of(RETRY_AFTER, 5)), 5);
     }
 
+    static FullHttpResponse tooDeep(ByteBufAllocator alloc, int maxDepth) {
+        return ProblemResponses.build(alloc, Problem.INVALID_JSON,
+                "The JSON body nests deeper than " + maxDepth + " levels, the most this route fingerprints.");
+    }
+
     /** @param state what the key's record is doing: {@code completed_with_other_payload}, {@code in_flight} or {@code outcome_unknown} */
     /** The {@code idempotency_state} of a 422: what the record holding the key (for another payload) is doing. */
     static String stateOf(IdempotencyRecord existing) {

@@ -204,6 +204,14 @@ final class IdempotentExchange implements Exchange {
         fingerprint = policy.fingerprinter().fingerprint(rc.line().methodName(), rc.line().uri(),
                 name -> request.headers().getAll(name), bytes, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         overheadNanos += System.nanoTime() - t0;
+        if (fingerprint == null) { // JSON nested deeper than fingerprint.max-json-depth: nothing claimed
+            if (rules.shadow()) {
+                passThroughAggregated(null); // shadow enforces nothing
+                return;
+            }
+            refuse(IdempotencyAnswers.tooDeep(alloc(), config.fingerprint().maxJsonDepth()), Outcome.INVALID_JSON, false);
+            return;
+        }
         onScope(scope);
     }
 

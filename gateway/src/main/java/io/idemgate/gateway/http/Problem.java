@@ -17,6 +17,7 @@ public enum Problem {
     MISSING_KEY(400, "missing-idempotency-key", "Idempotency key required"),
     INVALID_KEY(400, "invalid-idempotency-key", "Invalid idempotency key"),
     SCOPE_REQUIRED(400, "scope-required", "Client scope required"),
+    INVALID_JSON(400, "invalid-json", "JSON body nested too deeply"),
     INVALID_TOKEN(401, "invalid-token", "Bearer token missing, invalid or expired"),
     NO_ROUTE(404, "no-route", "No route matches the request"),
     IN_FLIGHT(409, "request-in-flight", "A request with this idempotency key is still in flight"),

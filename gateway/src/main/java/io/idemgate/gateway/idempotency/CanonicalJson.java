@@ -56,6 +56,11 @@ public final class CanonicalJson {
     }
 
     static byte[] canonicalizeParsed(byte[] json, List<JsonPointer> ignorePointers) throws InvalidJsonException {
+        return canonicalizeParsed(json, ignorePointers, JsonTree.MAX_DEPTH);
+    }
+
+    /** @param maxDepth arrays and objects nested deeper than this are refused ({@link InvalidJsonException#tooDeep()}) */
+    static byte[] canonicalizeParsed(byte[] json, List<JsonPointer> ignorePointers, int maxDepth) throws InvalidJsonException {
         boolean ignoresRoot = false;
         for (JsonPointer pointer : ignorePointers) {
             ignoresRoot |= pointer.isRoot();
@@ -64,9 +69,13 @@ public final class CanonicalJson {
         byte[] canonical;
         boolean numberOutOfRange;
         try (JsonParser parser = FACTORY.createParser(json)) {
-            CanonicalOutput out = writer.canonicalize(parser, ignoresRoot ? List.of() : ignorePointers);
+            CanonicalOutput out = writer.canonicalize(parser, ignoresRoot ? List.of() : ignorePointers, maxDepth);
             canonical = Arrays.copyOf(out.bytes, out.size);
             numberOutOfRange = writer.numberOutOfRange();
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            // Jackson's own limits: nesting (beyond 1000) is "too deep" like ours; a number or string too long is not JSON we take.
+            boolean nesting = String.valueOf(e.getMessage()).contains("nesting depth");
+            throw new InvalidJsonException(nesting ? "nests too deeply" : "is not JSON", nesting);
         } catch (IOException e) {
             throw new InvalidJsonException("is not JSON");
         } finally {

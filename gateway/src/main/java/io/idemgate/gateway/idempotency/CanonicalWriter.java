@@ -38,6 +38,8 @@ final class CanonicalWriter {
     private List<JsonPointer> pointers;
     private boolean numberOutOfRange;
 
+    private int maxDepth = JsonTree.MAX_DEPTH;
+
     // Scratch for reordering an object's members.
     private byte[] scratch = new byte[0];
     private int[] order = new int[16];
@@ -48,7 +50,9 @@ final class CanonicalWriter {
      *
      * @return the canonical bytes, valid until the next call on this thread
      */
-    CanonicalOutput canonicalize(JsonParser parser, List<JsonPointer> ignored) throws IOException, InvalidJsonException {
+    CanonicalOutput canonicalize(JsonParser parser, List<JsonPointer> ignored, int maxDepth)
+            throws IOException, InvalidJsonException {
+        this.maxDepth = maxDepth;
         out.size = 0;
         members = 0;
         numberOutOfRange = false;
@@ -213,9 +217,9 @@ final class CanonicalWriter {
         }
     }
 
-    private static void checkDepth(int level) throws InvalidJsonException {
-        if (level >= JsonTree.MAX_DEPTH) {
-            throw new InvalidJsonException("nests deeper than " + JsonTree.MAX_DEPTH + " levels");
+    private void checkDepth(int level) throws InvalidJsonException {
+        if (level >= maxDepth) {
+            throw new InvalidJsonException("nests deeper than " + maxDepth + " levels", true);
         }
     }
 

@@ -20,11 +20,13 @@ public final class Fingerprinter {
     private final List<String> headerNames;
     private final boolean json;
     private final List<JsonPointer> ignored;
+    private final int maxJsonDepth;
 
     public Fingerprinter(FingerprintPolicy policy) {
         this.headerNames = policy.headers().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.json = policy.json();
         this.ignored = policy.ignoreJsonFields().stream().map(JsonPointer::parse).toList();
+        this.maxJsonDepth = policy.maxJsonDepth();
     }
 
     /**
@@ -33,12 +35,18 @@ public final class Fingerprinter {
      * @param body the whole request body; null or empty when there is none
      * @param contentType the Content-Type, or null; a JSON body is recognised by parsing when it is null
      *                    or mentions {@code json}
-     * @return lower-case hex SHA-256
+     * @return lower-case hex SHA-256, or null when the body is JSON nested deeper than the policy's
+     *         {@code maxJsonDepth} (the request is refused, not fingerprinted)
      */
     public String fingerprint(String method, String pathAndQuery, Function<String, List<String>> headerValues,
                               byte[] body, String contentType) {
         byte[] bytes = body == null ? new byte[0] : body;
-        byte[] canonical = canonicalJsonOrNull(bytes, contentType);
+        byte[] canonical;
+        try {
+            canonical = canonicalJsonOrNull(bytes, contentType);
+        } catch (InvalidJsonException tooDeep) {
+            return null;
+        }
         DigestEncoder encoder = DigestEncoder.start(DOMAIN)
                 .string(method)
                 .string(pathAndQuery)
@@ -51,7 +59,8 @@ public final class Fingerprinter {
                 : encoder.integer(RAW_BODY).bytes(bytes).hex();
     }
 
-    private byte[] canonicalJsonOrNull(byte[] body, String contentType) {
+    /** @throws InvalidJsonException only when the body is JSON nested too deeply */
+    private byte[] canonicalJsonOrNull(byte[] body, String contentType) throws InvalidJsonException {
         if (!json || body.length == 0) {
             return null;
         }
@@ -59,9 +68,12 @@ public final class Fingerprinter {
             return null;
         }
         try {
-            return CanonicalJson.canonicalizeParsed(body, ignored);
+            return CanonicalJson.canonicalizeParsed(body, ignored, maxJsonDepth);
         } catch (InvalidJsonException e) {
-            return null; // not JSON after all (or too deep): the raw bytes still identify the request
+            if (e.tooDeep()) {
+                throw e; // refused: canonicalising it would cost what the limit is there to bound
+            }
+            return null; // not JSON after all: the raw bytes still identify the request
         }
     }
 }

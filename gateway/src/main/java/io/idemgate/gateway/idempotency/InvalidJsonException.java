@@ -7,7 +7,19 @@ package io.idemgate.gateway.idempotency;
  */
 public final class InvalidJsonException extends Exception {
 
+    private final boolean tooDeep;
+
     InvalidJsonException(String message) {
+        this(message, false);
+    }
+
+    InvalidJsonException(String message, boolean tooDeep) {
         super(message, null, false, false);
+        this.tooDeep = tooDeep;
+    }
+
+    /** Whether the body is JSON nested deeper than the route allows (answered 400, not hashed raw). */
+    public boolean tooDeep() {
+        return tooDeep;
     }
 }

@@ -22,5 +22,6 @@ public enum Outcome {
     SHADOW_DUPLICATE,
     SCOPE_REQUIRED,
     INVALID_TOKEN,
-    OVERLOADED
+    OVERLOADED,
+    INVALID_JSON
 }

@@ -24,7 +24,8 @@ public final class RouteIdempotency {
         this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
                 c.key().maxLength(), c.key().strict());
         this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
-                c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields()));
+                c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields(),
+                c.fingerprint().maxJsonDepth()));
         this.rules = new DecisionRules(c.key().required() && c.mode() == IdempotencyConfig.Mode.KEY,
                 c.mode() == IdempotencyConfig.Mode.SHADOW, c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
                 c.storeStatus()::contains, c.releaseStatus()::contains);

@@ -69,7 +69,7 @@ class GatewayMetricsTest {
                 "upstream_error", "shadow_first", "shadow_duplicate", "scope_required", "invalid_token", "overloaded"}) {
             assertThat(text).contains("idemgate_requests_total{outcome=\"" + label + "\",route=\"payments\"} 0.0");
         }
-        assertThat(Outcome.values()).hasSize(18);
+        assertThat(Outcome.values()).hasSize(19);
     }
 
     @Test

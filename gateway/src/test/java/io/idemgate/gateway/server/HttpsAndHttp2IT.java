@@ -175,6 +175,18 @@ class HttpsAndHttp2IT {
     }
 
     @Test
+    void theAdminApiServesHttpsWithAdminTls() throws Exception {
+        try (GatewayFixture withAdminTls = GatewayFixture.start(
+                "idemgate.admin.tls { cert = \"%s\", key = \"%s\" }\n".formatted(cert.cert(), cert.key()))) {
+            HttpResponse<String> r = h1Client.send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + withAdminTls.gateway().adminPort() + "/healthz")).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aKeyThatDoesNotMatchItsCertificateStopsTheStartNamingTheKeyPath() throws Exception {
         TestCertificates.Issued other = ca.issue("other");
         Path mixed = dir.resolve("mixed.conf");
