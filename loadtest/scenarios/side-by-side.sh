@@ -32,6 +32,7 @@ for tool in wrk nginx haproxy; do
 done
 export PATH=$PATH:/usr/sbin
 . scripts/lib/jars.sh
+. loadtest/scenarios/lib/nginx.sh
 ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
@@ -55,22 +56,7 @@ idemgate {
   routes = [ { name = bench, match.path = "/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off } ]
 }
 CONF
-mkdir -p "$TMP/nginx"
-chmod 777 "$TMP/nginx"
-cat > "$TMP/nginx.conf" <<CONF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
+{ nginx_conf_head "$TMP"; cat <<CONF
   upstream backend { server 127.0.0.1:$UP_PORT; keepalive 64; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -84,6 +70,7 @@ http {
   }
 }
 CONF
+} > "$TMP/nginx.conf"
 cat > "$TMP/haproxy.cfg" <<CONF
 global
   nbthread 1

@@ -25,7 +25,7 @@ GW_PORT=${GW_PORT:-18480}
 ADMIN_PORT=${ADMIN_PORT:-19490}
 NGINX_PORT=${NGINX_PORT:-18482}
 OUT=${OUT:-results/tls-side-by-side-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT/tmp/nginx"
+mkdir -p "$OUT/tmp"
 OUT=$(cd "$OUT" && pwd)
 TMP=$OUT/tmp
 export PATH=$PATH:/usr/sbin
@@ -33,6 +33,7 @@ for tool in wrk nginx h2load openssl; do
   command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y wrk nginx nghttp2-client openssl" >&2; exit 1; }
 done
 . scripts/lib/jars.sh
+. loadtest/scenarios/lib/nginx.sh
 ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 
 pids=()
@@ -45,7 +46,6 @@ JAVA_OPTS=${JAVA_OPTS:-"-Xms256m -Xmx256m -XX:+UseParallelGC"}
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -keyout "$TMP/tls.key" \
   -out "$TMP/tls.pem" -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
-chmod 777 "$TMP/nginx"
 
 taskset -c 0 java $JAVA_OPTS -jar loadtest/target/idemgate-loadtest.jar upstream --port "$UP_PORT" \
   --response-bytes 256 --threads 1 --max-keys 1000 > "$OUT/upstream.log" 2>&1 &
@@ -58,20 +58,7 @@ idemgate {
   routes = [ { name = bench, match.path = "/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off } ]
 }
 CONF
-cat > "$TMP/nginx.conf" <<CONF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
+{ nginx_conf_head "$TMP"; cat <<CONF
   upstream backend { server 127.0.0.1:$UP_PORT; keepalive 64; }
   server {
     listen 127.0.0.1:$NGINX_PORT ssl http2;
@@ -90,6 +77,7 @@ http {
   }
 }
 CONF
+} > "$TMP/nginx.conf"
 declare -A PID PORT
 PORT[idemgate]=$GW_PORT; PORT[nginx]=$NGINX_PORT
 taskset -c 0 java $JAVA_OPTS -jar gateway/target/idemgate.jar --config "$TMP/gateway.conf" > "$OUT/idemgate.log" 2>&1 &
