@@ -32,6 +32,25 @@ final class Bodies {
         return order(65_300);
     }
 
+    /**
+     * Issue #10's fingerprint-CPU payload: a 1 MiB array of 1000-digit numbers (the longest Jackson
+     * reads), half of each trailing zeros. Canonical numbers were quadratic in their length here.
+     */
+    static byte[] longNumbers() {
+        java.util.Random r = new java.util.Random(10);
+        StringBuilder sb = new StringBuilder((1 << 20) + 1002).append('[');
+        while (sb.length() < 1 << 20) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append((char) ('1' + r.nextInt(9)));
+            for (int i = 1; i < 1000; i++) {
+                sb.append(i > 500 ? '0' : (char) ('0' + r.nextInt(10)));
+            }
+        }
+        return utf8(sb.append(']').toString());
+    }
+
     private static byte[] order(int itemsUpTo) {
         StringBuilder sb = new StringBuilder(itemsUpTo + 300);
         sb.append("{\"order_id\":\"ord_5c1e0b7d9a\",\"customer\":{\"id\":\"cus_8f2a91c3\",\"email\":\"a.b@example.com\",")

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FingerprintBenchmark {
 
-    @Param({"200B", "4KiB", "64KiB"})
+    @Param({"200B", "4KiB", "64KiB", "1MiB-1000-digit-numbers"})
     public String body;
 
     private byte[] bytes;
@@ -42,6 +42,7 @@ public class FingerprintBenchmark {
         bytes = switch (body) {
             case "200B" -> Bodies.small();
             case "4KiB" -> Bodies.large();
+            case "1MiB-1000-digit-numbers" -> Bodies.longNumbers();
             default -> Bodies.huge();
         };
         raw = new Fingerprinter(new FingerprintPolicy(List.of("Authorization"), false, List.of()));
