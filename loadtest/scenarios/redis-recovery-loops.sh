@@ -9,7 +9,7 @@
 # Loopback only; bounded in time; stops everything it started by PID.
 #
 #   loadtest/scenarios/redis-recovery-loops.sh
-#   RUNS=10 LOOPS=2 DOWN_FOR=1 loadtest/scenarios/redis-recovery-loops.sh
+#   RUNS=10 LOOPS=2 DOWN_FOR=1 COMMAND_TIMEOUT=250ms loadtest/scenarios/redis-recovery-loops.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-50}
@@ -18,6 +18,9 @@ DOWN_FOR=${DOWN_FOR:-1.5}           # seconds Redis stays away: long enough for 
 RECOVER_WITHIN=${RECOVER_WITHIN:-10}
 PROBES=${PROBES:-16}                # keys posted and retried after each recovery
 LOAD_WORKERS=${LOAD_WORKERS:-4}     # background curl loops posting new keys all along
+# The scenario is about links that are down, not slow: on a busy machine a single command can outlast the
+# 250 ms default and answer 503 for that reason alone (a failed run says which cause the gateway logged).
+COMMAND_TIMEOUT=${COMMAND_TIMEOUT:-2s}
 UP_PORT=${UP_PORT:-18381}
 GW_PORT=${GW_PORT:-18380}
 ADMIN_PORT=${ADMIN_PORT:-19390}
@@ -62,7 +65,7 @@ idemgate {
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
   logging.access-log = false
   defaults.idempotency.scope.when-missing = shared
-  store { type = redis, redis { uri = "redis://127.0.0.1:$REDIS_PORT", command-timeout = 500ms } }
+  store { type = redis, redis { uri = "redis://127.0.0.1:$REDIS_PORT", command-timeout = $COMMAND_TIMEOUT } }
   routes = [ { name = pay, match.path = "/pay/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"],
                idempotency.on-store-failure = fail-closed } ]
 }
@@ -96,20 +99,35 @@ for run in $(seq 1 "$RUNS"); do
   if ! ready; then
     verdict="FAIL (not ready within ${RECOVER_WITHIN}s)"
   fi
+  log_from=$(( $(wc -l < "$OUT/gateway.log") + 1 ))
   took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
   bad=0
   if [ "$verdict" = PASS ]; then
+    # The keys side by side (each its own pair of fresh connections), every key's retry right after its first.
+    rm -f "$OUT"/probe-*.result
     for i in $(seq 1 "$PROBES"); do
-      key="run$run-$i-$(uuid)"
-      first=$(post "$key" /dev/null)
-      retry=$(post "$key" "$OUT/retry.headers")
-      replayed=$(grep -i '^idempotent-replayed:' "$OUT/retry.headers" | tr -d '\r' | awk '{print $2}')
+      (
+        key="run$run-$i-$(uuid)"
+        first=$(post "$key" /dev/null)
+        retry=$(post "$key" "$OUT/probe-$i.headers")
+        replayed=$(grep -i '^idempotent-replayed:' "$OUT/probe-$i.headers" | tr -d '\r' | awk '{print $2}' || true)
+        echo "$first $retry ${replayed:-no}" > "$OUT/probe-$i.tmp" && mv "$OUT/probe-$i.tmp" "$OUT/probe-$i.result"
+      ) &
+    done
+    for i in $(seq 1 "$PROBES"); do
+      for _ in $(seq 1 300); do [ -s "$OUT/probe-$i.result" ] && break; sleep 0.2; done   # each curl: 10 s at most
+      read -r first retry replayed < "$OUT/probe-$i.result" || { first=none; retry=none; replayed=no; }
       if [ "$first" != 201 ] || [ "$retry" != 201 ] || [ "$replayed" != true ]; then
         bad=$((bad + 1))
-        echo "  run $run key $i: first $first, retry $retry (replayed: ${replayed:-no})" >> "$OUT/failures.txt"
+        echo "  run $run key $i: first $first, retry $retry (replayed: $replayed)" >> "$OUT/failures.txt"
       fi
     done
-    [ "$bad" = 0 ] || verdict="FAIL ($bad of $PROBES keys)"
+    if [ "$bad" != 0 ]; then
+      # What the gateway logged since /readyz said ready: a link not connected, the breaker, or command timeouts.
+      since=$(tail -n +"$log_from" "$OUT/gateway.log")
+      causes="not connected $(grep -c 'not connected' <<< "$since" || true), circuit $(grep -c 'circuit open' <<< "$since" || true), timed out $(grep -c 'timed out' <<< "$since" || true)"
+      verdict="FAIL ($bad of $PROBES keys; logged since ready: $causes)"
+    fi
   fi
   if [ "$verdict" = PASS ]; then passed=$((passed + 1)); in_a_row=$((in_a_row + 1)); else in_a_row=0; fi
   echo "run $run: ready ${took}s after redis answered; $verdict" | tee -a "$OUT/summary.txt"

@@ -55,8 +55,8 @@ final class JwtConfigParser {
         }
         if (!caFile.isEmpty() && url.isEmpty()) {
             r.problem("scope.jwt.jwks-ca-file", "only applies with scope.jwt.jwks-url");
-        } else if (!caFile.isEmpty() && !Files.isReadable(Path.of(caFile))) {
-            r.problem("scope.jwt.jwks-ca-file", "is not a readable file");
+        } else if (!caFile.isEmpty()) {
+            checkCaFile(r, caFile);
         }
         if (!secret.isEmpty() && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             r.problems().add(r.origin(), r.path("scope.jwt.hs256-secret"),
@@ -75,6 +75,18 @@ final class JwtConfigParser {
                 refresh, secret.isEmpty() ? Optional.empty() : Optional.of(secret), claims,
                 r.strings("scope.jwt.issuers", s -> s.isEmpty() ? "must not be empty" : null),
                 r.strings("scope.jwt.audiences", s -> s.isEmpty() ? "must not be empty" : null), leeway));
+    }
+
+    private static void checkCaFile(ConfigReader r, String file) {
+        try (var in = Files.newInputStream(Path.of(file))) {
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                r.problem("scope.jwt.jwks-ca-file", "holds no PEM certificate");
+            }
+        } catch (IOException e) {
+            r.problem("scope.jwt.jwks-ca-file", "cannot be read: " + e.getMessage());
+        } catch (java.security.cert.CertificateException e) {
+            r.problem("scope.jwt.jwks-ca-file", "is not a PEM certificate file: " + e.getMessage());
+        }
     }
 
     /** A file that does not parse is a config error now, not a 503 on every request later. */

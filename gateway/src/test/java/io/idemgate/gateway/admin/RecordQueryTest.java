@@ -26,6 +26,8 @@ class RecordQueryTest {
               { name = pay, match.path = "/pay/**", upstream.urls = ["http://127.0.0.1:1"] }
               { name = tenants, match.path = "/t/**", upstream.urls = ["http://127.0.0.1:1"],
                 idempotency.scope.headers = ["Authorization", "X-Tenant"] }
+              { name = oauth, match.path = "/o/**", upstream.urls = ["http://127.0.0.1:1"],
+                idempotency.scope.jwt { hs256-secret = "an-hs256-secret-of-at-least-32-bytes!", claims = ["iss", "sub"] } }
             ]
             """, "test").routes();
 
@@ -81,5 +83,13 @@ class RecordQueryTest {
         AdminRequest request = new AdminRequest(HttpMethod.GET, "/admin/records", params, new DefaultHttpHeaders(),
                 new byte[0], ByteBufAllocator.DEFAULT);
         return RecordQuery.parse(request, ROUTES, ALLOWED, KeyHasher.withSecret(""));
+    }
+
+    @Test
+    void onAJwtRouteTheScopeParametersAreTheClaimValuesInConfigOrder() {
+        String expected = ScopeHasher.hashClaims(List.of("iss", "sub"),
+                name -> name.equals("iss") ? List.of("https://idp.test") : List.of("alice"));
+        assertThat(parse("route=oauth&key=k&scope=https://idp.test&scope=alice").recordKey().scopeHash()).isEqualTo(expected);
+        assertThatThrownBy(() -> parse("route=oauth&key=k&scope=alice")).hasMessageContaining("[iss, sub]");
     }
 }

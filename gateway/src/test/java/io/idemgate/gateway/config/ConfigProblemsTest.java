@@ -321,5 +321,9 @@ class ConfigProblemsTest {
                   idempotency.scope.jwt { jwks-file = "/nonexistent/jwks.json", claims = [] } }"""))
                 .hasMessageContaining("scope.jwt.jwks-file: cannot be read")
                 .hasMessageContaining("scope.jwt.claims: must name at least one claim");
+        loading(routes("""
+                { name = a, match.path = "/", upstream.urls = ["http://h:1"]
+                  idempotency.scope.jwt { jwks-url = "https://idp/jwks", jwks-ca-file = "pom.xml" } }"""))
+                .hasMessageContaining("scope.jwt.jwks-ca-file: ");
     }
 }
