@@ -264,6 +264,11 @@ final class RequestStreams {
                 if (m.chunked && !m.chunkLines.isEmpty()) {
                     int i = r.nextInt(m.chunkLines.size());
                     String size = m.chunkLines.get(i);
+                    // An earlier mutation (an extension, a sign, padding) may already have changed this line:
+                    // mutate only lines that are still a plain size.
+                    if (!size.matches("[0-9a-fA-F]{1,15}")) {
+                        break;
+                    }
                     long n = Long.parseLong(size, 16);
                     String[] v = {"00" + size, size.toUpperCase(Locale.ROOT), "0x" + size, Long.toHexString(n + 1),
                         Long.toHexString(Math.max(0, n - 1)), size + " ", " " + size, "-" + size, "+" + size,
