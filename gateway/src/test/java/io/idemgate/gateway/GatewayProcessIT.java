@@ -1,5 +1,6 @@
 package io.idemgate.gateway;
 
+import static io.idemgate.gateway.testsupport.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import io.idemgate.gateway.testsupport.DeterministicBytes;
 import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,12 +180,6 @@ class GatewayProcessIT {
 
     private static URI uri(String path) {
         return URI.create("http://127.0.0.1:" + proxyPort + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static String sha256(InputStream in) throws Exception {

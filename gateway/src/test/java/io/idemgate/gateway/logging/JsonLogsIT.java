@@ -1,5 +1,6 @@
 package io.idemgate.gateway.logging;
 
+import static io.idemgate.gateway.testsupport.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import io.idemgate.gateway.testsupport.Behaviour;
 import io.idemgate.gateway.testsupport.TestJson;
 import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -161,9 +161,4 @@ class JsonLogsIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

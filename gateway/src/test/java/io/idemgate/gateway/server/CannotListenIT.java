@@ -1,5 +1,6 @@
 package io.idemgate.gateway.server;
 
+import static io.idemgate.gateway.testsupport.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -139,12 +140,6 @@ class CannotListenIT {
 
     private static ServerSocket listen() throws IOException {
         return new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static int status(String url) {

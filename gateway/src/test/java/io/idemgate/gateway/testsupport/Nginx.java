@@ -1,8 +1,8 @@
 package io.idemgate.gateway.testsupport;
 
+import static io.idemgate.gateway.testsupport.FreePorts.freePort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +64,6 @@ public final class Nginx implements AutoCloseable {
             }
         }
         return nginx;
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static boolean listening(int port) {

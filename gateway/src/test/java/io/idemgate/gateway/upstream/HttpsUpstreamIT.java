@@ -2,6 +2,7 @@ package io.idemgate.gateway.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.testsupport.FreePorts;
 import io.idemgate.gateway.testsupport.GatewayFixture;
 import io.idemgate.gateway.testsupport.Nginx;
 import io.idemgate.gateway.testsupport.TestCertificates;
@@ -37,9 +38,9 @@ class HttpsUpstreamIT {
         TestCertificates.Issued wrongName = ca.issue("wrongname", "DNS:elsewhere.example",
                 dir.resolve("wrongname.pem"), dir.resolve("wrongname.key"));
         TestCertificates.Issued client = ca.issue("client");
-        int plain = Nginx.freePort();
-        int mtls = Nginx.freePort();
-        int misnamed = Nginx.freePort();
+        int plain = FreePorts.freePort();
+        int mtls = FreePorts.freePort();
+        int misnamed = FreePorts.freePort();
         String answer = "return 200 \"sni=$ssl_server_name client=$ssl_client_verify\\n\";";
         nginx = Nginx.start(dir, """
                 server { listen 127.0.0.1:%1$d ssl; ssl_certificate %4$s; ssl_certificate_key %5$s;

@@ -1,5 +1,6 @@
 package io.idemgate.gateway.store.redis;
 
+import static io.idemgate.gateway.testsupport.FreePorts.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import io.idemgate.gateway.testsupport.GatewayFixture;
 import io.idemgate.gateway.testsupport.RedisServer;
 import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,9 +130,4 @@ class OwnerKilledIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }
