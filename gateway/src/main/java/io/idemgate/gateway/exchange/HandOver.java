@@ -8,10 +8,11 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The ways an {@link IdempotentExchange} passes its client connection to the exchange that ends the
- * request: a {@link ProxyExchange}, with whatever of the body was aggregated, to execute a claimed request
- * or to pass one through without deduplication (fail-open, shadow mode); or a {@link LocalExchange} that
- * answers by itself (a refusal, a replay). Event loop only; each takes ownership of what it is given.
+ * The ways an exchange passes its client connection to the exchange that ends the request: a
+ * {@link LocalExchange} that answers by itself (a refusal, a replay, a 502), or, from an
+ * {@link IdempotentExchange}, a {@link ProxyExchange} with whatever of the body was aggregated, to execute a
+ * claimed request or to pass one through without deduplication (fail-open, shadow mode). Event loop only;
+ * each takes ownership of what it is given.
  */
 final class HandOver {
 

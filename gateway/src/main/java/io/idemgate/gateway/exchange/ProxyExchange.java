@@ -175,15 +175,11 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
             return;
         }
         accounting.refusedFor(RejectReason.BODY_TIMEOUT);
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("request body stalled");
-        } else {
-            respondLocally(Problem.REQUEST_TIMEOUT, "The request body received nothing for "
-                    + rc.services().server().requestBodyTimeout().toMillis() + " ms.", null);
-        }
+        requestBodyFailed(Problem.REQUEST_TIMEOUT, "The request body received nothing for "
+                + rc.services().server().requestBodyTimeout().toMillis() + " ms.", "request body stalled");
     }
 
-    // ---- upstream events
+    // ---- upstream events (the response's own come through ResponseForwarder.Events)
 
     @Override
     public void onUpstreamMessage(HttpObject msg) {
@@ -207,49 +203,36 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
 
     @Override
     public void onUpstreamDeadline() {
-        if (!call.attached() || state == ProxyState.DONE) {
-            return;
+        if (call.attached() && state != ProxyState.DONE) {
+            upstreamLost(UpstreamFailure.TIMEOUT);
         }
-        long waited = call.elapsed();
-        dropUpstream();
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("upstream response stalled");
-            return;
-        }
-        noResponse(UpstreamFailure.TIMEOUT, waited);
     }
 
     @Override
     public void onUpstreamClosed() {
-        if (!call.attached()) {
-            return;
-        }
-        call.closed();
-        requestBody.stop();
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("upstream closed mid-response");
-        } else if (state.phase() == ProxyState.AWAITING_RESPONSE) {
-            noResponse(UpstreamFailure.CLOSED, call.elapsed());
+        if (call.attached()) {
+            call.closed();
+            upstreamLost(UpstreamFailure.CLOSED);
         }
     }
 
-    // ---- the response's moves (ResponseForwarder.Events)
+    /** The upstream call broke (a connection is attached only while awaiting or streaming the response). */
+    @Override
+    public void upstreamLost(UpstreamFailure failure) {
+        long waited = call.elapsed();
+        dropUpstream();
+        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
+            abortBoth(failure.truncation());
+        } else {
+            noResponse(failure, waited);
+        }
+    }
 
     @Override
     public boolean responseBegins(int status) {
         accounting.status(status);
         metrics.upstreamLatency(RouteMetrics.statusClass(status), call.answered());
         return moveTo(ProxyState.STREAMING_RESPONSE);
-    }
-
-    @Override
-    public void responseUnusable() {
-        noResponse(UpstreamFailure.MALFORMED, call.elapsed());
-    }
-
-    @Override
-    public void responseBroken(String why) {
-        abortBoth(why);
     }
 
     @Override
@@ -279,12 +262,17 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
         content.release();
         rc.connection().malformedInput();
         rc.services().metrics().rejected(RejectReason.MALFORMED);
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("malformed request body");
-        } else if (state != ProxyState.DONE) {
-            respondLocally(Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.", null);
-        }
+        requestBodyFailed(Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.", "malformed request body");
         log.debug("malformed request body from {}: {}", rc.connection().clientAddress(), why);
+    }
+
+    /** The gateway refuses the rest of the request: {@code problem}, or a close once the response has begun. */
+    private void requestBodyFailed(Problem problem, String detail, String abortReason) {
+        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
+            abortBoth(abortReason);
+        } else {
+            respondLocally(problem, detail, null);
+        }
     }
 
     /** No response will come: timed, the record hears why, the client gets the gateway's own answer. */
@@ -305,15 +293,17 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
         finish(Outcome.PASSTHROUGH, false, why);
     }
 
-    /** Hands the connection to a {@link LocalExchange} that answers {@code problem}; this exchange ends. */
+    /** This exchange ends, and a {@link LocalExchange} answers {@code problem} on the connection. */
     private void respondLocally(Problem problem, String detail, Outcome outcome) {
         if (state == ProxyState.DONE) {
             return;
         }
         dropUpstream();
         accounting.status(problem.status());
-        finish(outcome, false, null, new LocalExchange(ctx, rc.connection(), ProblemResponses.build(ctx.alloc(), problem,
-                detail), rc.clientKeepAlive(), requestBody.complete(), rc.closeRequired() || requestBody.clientAwaitsContinue()));
+        boolean complete = requestBody.complete();
+        boolean mustClose = rc.closeRequired() || requestBody.clientAwaitsContinue();
+        end(outcome, null);
+        HandOver.local(rc, this, LocalResponse.of(ProblemResponses.build(ctx.alloc(), problem, detail)), complete, mustClose);
     }
 
     /** The upstream call is dropped (its connection closes): nothing more of the request goes to it. */
@@ -322,26 +312,23 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
         requestBody.stop();
     }
 
+    /** Ends this exchange and tells the connection whether it stays for the next request. */
     private void finish(Outcome outcome, boolean keepAlive, String abortReason) {
-        finish(outcome, keepAlive, abortReason, null);
+        if (end(outcome, abortReason)) {
+            rc.connection().exchangeFinished(this, keepAlive);
+        }
     }
 
-    /** Ends this exchange once: counts, logs, and tells the connection what comes next. */
-    private void finish(Outcome outcome, boolean keepAlive, String abortReason, LocalExchange successor) {
+    /** Ends this exchange once: counted and logged. @return false if it had ended already */
+    private boolean end(Outcome outcome, String abortReason) {
         if (state == ProxyState.DONE) {
-            return;
+            return false;
         }
         moveTo(ProxyState.DONE);
         requestBody.end();
         tap.onExchangeEnd();
         accounting.ended(outcome, abortReason != null, call.answeredNanos(), tap);
-        if (successor != null) {
-            if (rc.connection().handOver(this, successor)) {
-                successor.begin();
-            }
-        } else {
-            rc.connection().exchangeFinished(this, keepAlive);
-        }
+        return true;
     }
 
     /**

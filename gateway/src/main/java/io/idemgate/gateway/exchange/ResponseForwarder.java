@@ -32,11 +32,8 @@ final class ResponseForwarder {
         /** The final head arrived. @return whether the exchange took it (moved to streaming the response) */
         boolean responseBegins(int status);
 
-        /** No usable response will come: its head could not be decoded. */
-        void responseUnusable();
-
-        /** The body's framing broke: the response is truncated. */
-        void responseBroken(String why);
+        /** The response cannot be used: its head could not be decoded, or its body's framing broke. */
+        void upstreamLost(UpstreamFailure failure);
 
         /** The last part arrived: the exchange frees the upstream, then hands it back to {@link #last}. */
         void responseEnds(LastHttpContent last);
@@ -95,8 +92,8 @@ final class ResponseForwarder {
             part = classifyContent(content, taken ? ProxyState.STREAMING_RESPONSE : ProxyState.DONE);
         }
         switch (part) {
-            case MALFORMED_HEAD -> events.responseUnusable();
-            case BROKEN -> events.responseBroken("upstream response truncated");
+            case MALFORMED_HEAD -> events.upstreamLost(UpstreamFailure.MALFORMED);
+            case BROKEN -> events.upstreamLost(UpstreamFailure.TRUNCATED);
             case BODY -> {
                 if (!content((HttpContent) msg, clientGone)) {
                     call.pauseReading(); // the client is slower than the upstream

@@ -11,25 +11,36 @@ import io.idemgate.gateway.http.Problem;
 enum UpstreamFailure {
     /** No connection could be made: the request never left, so a claimed key is released. */
     UNREACHABLE(Problem.UPSTREAM_UNREACHABLE, "The upstream could not be reached; the request was not sent.",
-            "upstream unreachable", false),
+            "upstream unreachable", false, null),
     /** The pool is at its limit: the request never left either. */
     BUSY(Problem.UPSTREAM_BUSY, "The connection limit to the upstream is reached; retry later.",
-            "upstream connection limit", false),
-    /** No response head within {@code upstream.response-timeout}: the request may have run. */
-    TIMEOUT(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within %d ms.", "upstream response timeout", true),
-    CLOSED(Problem.UPSTREAM_FAILED, "The upstream closed the connection before answering.", null, true),
-    MALFORMED(Problem.UPSTREAM_FAILED, "The upstream sent a malformed response.", null, true);
+            "upstream connection limit", false, null),
+    /** Nothing within {@code upstream.response-timeout} (restarted whenever the upstream moves): it may have run. */
+    TIMEOUT(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within %d ms.", "upstream response timeout", true,
+            "upstream response stalled"),
+    CLOSED(Problem.UPSTREAM_FAILED, "The upstream closed the connection before answering.", null, true,
+            "upstream closed mid-response"),
+    MALFORMED(Problem.UPSTREAM_FAILED, "The upstream sent a malformed response.", null, true, null),
+    /** The response body's framing broke: only ever after the response began. */
+    TRUNCATED(Problem.UPSTREAM_FAILED, "The upstream's response broke off.", null, true, "upstream response truncated");
 
     private final Problem problem;
     private final String detail;
     private final String reason;
     private final boolean mayHaveExecuted;
+    private final String truncation;
 
-    UpstreamFailure(Problem problem, String detail, String reason, boolean mayHaveExecuted) {
+    UpstreamFailure(Problem problem, String detail, String reason, boolean mayHaveExecuted, String truncation) {
         this.problem = problem;
         this.detail = detail;
         this.reason = reason != null ? reason : detail;
         this.mayHaveExecuted = mayHaveExecuted;
+        this.truncation = truncation;
+    }
+
+    /** Why the response broke off, when this happens after it began. */
+    String truncation() {
+        return truncation;
     }
 
     Problem problem() {
