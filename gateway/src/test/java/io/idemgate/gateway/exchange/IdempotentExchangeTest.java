@@ -361,6 +361,8 @@ class IdempotentExchangeTest {
         assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         assertThat(bed.services.bodyBudget().used()).isZero();
         assertThat(memory.size()).isZero();
+        bed.connection.current.onRequestContent(last("{}")); // the LocalExchange that answers: body read, 400 sent
+        assertThat(firstStatus(bed)).isEqualTo(400);
     }
 
     @Test
