@@ -8,6 +8,8 @@
 #   nginx-log        the same with access_log on (buffer=64k flush=1s), as a fair peer for the gateway's default
 #   haproxy          haproxy, http-reuse always, no log
 #   gw-defaults      the gateway with every default (access log on, one event loop per core), pass-through
+#   gw-log1          the gateway pass-through with the access log on (the default) and io-threads = 1:
+#                    against gw-lean, the access log's own cost on the same single event loop
 #   gw-lean          the gateway pass-through with access-log = false and io-threads = 1
 #   gw-first-redis   first requests on Redis: a fresh Idempotency-Key per request (every one executes)
 #   gw-replay-redis  replays on Redis: 100 keys, each executed once in the warm-up, replayed ever after
@@ -25,7 +27,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8}
 WARMUP=${WARMUP:-40}   # per target, before the first round: the JIT needs it (C2 on a shared core)
 CONNS=${CONNS:-16}
-TARGETS=${TARGETS:-"nginx-off nginx-log haproxy gw-defaults gw-lean gw-first-redis gw-replay-redis"}
+TARGETS=${TARGETS:-"nginx-off nginx-log haproxy gw-defaults gw-log1 gw-lean gw-first-redis gw-replay-redis"}
 BASE=${BASE_PORT:-18400}
 OUT=${OUT:-results/cpu-per-request-$(date +%Y%m%d-%H%M%S)}
 JAVA_OPTS=${JAVA_OPTS:-""}
@@ -69,8 +71,9 @@ http {
   ${4:-access_log off;}
   client_body_temp_path $TMP/$1/body; proxy_temp_path $TMP/$1/proxy; fastcgi_temp_path $TMP/$1/fastcgi;
   uwsgi_temp_path $TMP/$1/uwsgi; scgi_temp_path $TMP/$1/scgi;
-  upstream backend { server 127.0.0.1:$UP_PORT; keepalive 64; }
-  server { listen 127.0.0.1:$2; $3 }
+  # keepalive_requests: by default nginx closes a connection after 1,000 requests; the gateway does not.
+  upstream backend { server 127.0.0.1:$UP_PORT; keepalive 64; keepalive_requests 1000000; }
+  server { listen 127.0.0.1:$2; keepalive_requests 1000000; $3 }
 }
 CONF
 }
@@ -115,6 +118,7 @@ CONF
       case $t in
         gw-lean) extra="logging.access-log = false
   server.io-threads = 1" ;;
+        gw-log1) extra="server.io-threads = 1" ;;
         gw-first-redis|gw-replay-redis)
           need_redis=yes
           extra="store { type = redis, redis.uri = \"redis://127.0.0.1:$REDIS_PORT\" }"

@@ -17,9 +17,11 @@ cd "$(dirname "$0")/../.."
 RECORDS=${RECORDS:-1000000}
 RATE=${RATE:-5000}
 DURATION=${DURATION:-60}
+WARMUP=${WARMUP:-20s}   # the generator's own warm-up at RATE before the measured DURATION (its latencies not counted)
 JAVA=${JAVA:-java}
 GC_OPTS=${GC_OPTS:-"-XX:+UseZGC"}
 GW_HEAP=${GW_HEAP:-3g}
+STORE_BYTES=${STORE_BYTES:-2g}   # the memory store's max-bytes: room for every record of the run within GW_HEAP
 UP_PORT=${UP_PORT:-18581}
 GW_PORT=${GW_PORT:-18580}
 ADMIN_PORT=${ADMIN_PORT:-19590}
@@ -45,7 +47,8 @@ cat > "$OUT/gateway.conf" <<CONF
 idemgate {
   server { host = "127.0.0.1", port = $GW_PORT, io-threads = 1 }
   admin { host = "127.0.0.1", port = $ADMIN_PORT }
-  store.memory.max-entries = $MAX_ENTRIES
+  store.memory { max-entries = $MAX_ENTRIES, max-bytes = $STORE_BYTES }
+  defaults.idempotency.scope.when-missing = shared   # the load generators send no scope header: one client
   routes = [ { name = tail, match.path = "/v1/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.ttl = 1h } ]
 }
 CONF
@@ -55,7 +58,7 @@ taskset -c 0 "$JAVA" -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+AlwaysPreTouch $GC_OPTS 
   -jar gateway/target/idemgate.jar --config "$OUT/gateway.conf" > "$OUT/gateway.log" 2>&1 &
 GW_PID=$!
 pids+=($GW_PID)
-for _ in $(seq 1 300); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 900); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" || { echo "gateway not ready; see $OUT/gateway.log" >&2; exit 1; }
 uptime_s() { awk '{print $1}' /proc/uptime; }
 jvm_uptime() { # seconds since the JVM started, the clock of the -Xlog uptime decoration
@@ -89,7 +92,7 @@ MEASURE_START=$(jvm_uptime)
 set +e
 timeout $((DURATION + 120)) taskset -c 1 java -Xmx$((LEDGER_KEYS * 450 / 1048576 + 512))m -XX:+UseParallelGC \
   -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" --rate "$RATE" \
-  --duration "${DURATION}s" --connections 128 --duplicate-ratio 0.3 --key-space 10000 --body-bytes 256 \
+  --duration "${DURATION}s" --warmup "$WARMUP" --connections 128 --duplicate-ratio 0.3 --key-space 10000 --body-bytes 256 \
   --ledger "http://127.0.0.1:$UP_PORT" --results "$OUT/results.json" > "$OUT/load.txt" 2>&1
 code=$?
 set -e

@@ -1,5 +1,7 @@
 package io.idemgate.loadtest;
 
+import io.idemgate.loadtest.fault.ProxyCommand;
+import io.idemgate.loadtest.history.CheckCommand;
 import io.idemgate.loadtest.load.LoadCommand;
 import io.idemgate.loadtest.upstream.UpstreamCommand;
 import io.idemgate.loadtest.wakeup.WakeupCommand;
@@ -18,6 +20,8 @@ public final class LoadtestMain {
               load       load generator: open or closed loop, latency per outcome, exactly-once verified against the ledger
               wakeup     cross-instance wake-up delay: same key to two gateways on one Redis
               waiters    one keyed request, then N duplicates of it on N connections at once (parked-waiter probe)
+              proxy      fault-injecting TCP proxy (latency, bandwidth, blackhole, reset) switched at runtime over HTTP
+              check      history checker: client and ledger histories against the idempotency contract
 
             Run 'java -jar idemgate-loadtest.jar <command> --help' for a command's flags.
             """;
@@ -47,6 +51,10 @@ public final class LoadtestMain {
                 return WakeupCommand.run(rest, System.out, System.err);
             case "waiters":
                 return WaitersCommand.run(rest, System.out, System.err);
+            case "proxy":
+                return ProxyCommand.run(rest, System.out, System.err);
+            case "check":
+                return CheckCommand.run(rest, System.out, System.err);
             default:
                 if (!command.isEmpty()) {
                     System.err.println("unknown command: " + command);

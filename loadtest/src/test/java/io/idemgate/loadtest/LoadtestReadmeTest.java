@@ -2,6 +2,8 @@ package io.idemgate.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.loadtest.fault.ProxyCommand;
+import io.idemgate.loadtest.history.CheckCommand;
 import io.idemgate.loadtest.load.LoadCommand;
 import io.idemgate.loadtest.upstream.UpstreamCommand;
 import io.idemgate.loadtest.waiters.WaitersCommand;
@@ -36,7 +38,7 @@ class LoadtestReadmeTest {
         List<String> commands = LoadtestMain.USAGE.lines().dropWhile(l -> !l.startsWith("commands:")).skip(1)
                 .takeWhile(l -> !l.isBlank()).map(l -> l.trim().split("\\s+")[0]).toList();
 
-        assertThat(commands).containsExactlyInAnyOrder("upstream", "load", "wakeup", "waiters");
+        assertThat(commands).containsExactlyInAnyOrder("upstream", "load", "wakeup", "waiters", "proxy", "check");
         for (String command : commands) {
             assertThat(readme).as("README lists " + command).containsPattern("(?m)^  " + command + " ");
             assertThat(readme).as("README shows how to run " + command).contains("idemgate-loadtest.jar " + command + " ");
@@ -47,7 +49,8 @@ class LoadtestReadmeTest {
     void everyFlagOfEveryCommandIsDocumented() throws Exception {
         String readme = Files.readString(README);
         Map<String, Command> commands = Map.of("upstream", UpstreamCommand::run, "load", LoadCommand::run,
-                "wakeup", WakeupCommand::run, "waiters", WaitersCommand::run);
+                "wakeup", WakeupCommand::run, "waiters", WaitersCommand::run, "proxy", ProxyCommand::run,
+                "check", (a, o, e) -> CheckCommand.run(a, o, e));
         TreeSet<String> missing = new TreeSet<>();
         for (Map.Entry<String, Command> c : commands.entrySet()) {
             ByteArrayOutputStream usage = new ByteArrayOutputStream();

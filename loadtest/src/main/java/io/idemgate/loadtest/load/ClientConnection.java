@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One keep-alive client connection with at most one request in flight (no pipelining). Hands each
@@ -17,11 +18,18 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     private final LoadGenerator generator;
+    /** Index of the target (--target, then --also-target) this connection goes to. */
+    private final int target;
     private Channel channel;
     private LoadGenerator.Planned current;
 
-    ClientConnection(LoadGenerator generator) {
+    ClientConnection(LoadGenerator generator, int target) {
         this.generator = generator;
+        this.target = target;
+    }
+
+    int target() {
+        return target;
     }
 
     boolean isActive() {
@@ -70,10 +78,26 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         current = null;
         boolean keepAlive = HttpUtil.isKeepAlive(response);
         boolean replayed = "true".equalsIgnoreCase(response.headers().get(REPLAYED_HEADER));
-        generator.answered(this, p, response.status().code(), replayed, generator.hash(response.content()), keepAlive);
+        int status = response.status().code();
+        String problem = status >= 400 ? problemSlug(response.content().toString(StandardCharsets.UTF_8)) : "-";
+        generator.answered(this, p, status, replayed, generator.hash(response.content()), problem, keepAlive);
         if (!keepAlive) {
             ctx.close();
         }
+    }
+
+    /** The slug of the gateway's problem type ({@code urn:idemgate:problem:<slug>}), or "-" for another body. */
+    static String problemSlug(String body) {
+        String prefix = "urn:idemgate:problem:";
+        int at = body.indexOf(prefix);
+        if (at < 0) {
+            return "-";
+        }
+        int end = at + prefix.length();
+        while (end < body.length() && (Character.isLetterOrDigit(body.charAt(end)) || body.charAt(end) == '-')) {
+            end++;
+        }
+        return body.substring(at + prefix.length(), end);
     }
 
     @Override

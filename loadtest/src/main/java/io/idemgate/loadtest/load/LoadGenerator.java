@@ -1,5 +1,7 @@
 package io.idemgate.loadtest.load;
 
+import io.idemgate.loadtest.history.ClientOp;
+import io.idemgate.loadtest.history.HistoryWriter;
 import io.idemgate.loadtest.upstream.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +20,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -47,6 +51,7 @@ public final class LoadGenerator {
         final KeyBook.KeyState key;
         final long intendedNanos;
         long sentNanos;
+        long sentMicros;
         boolean otherInFlight;
 
         Planned(KeyBook.KeyState key, long intendedNanos) {
@@ -66,11 +71,14 @@ public final class LoadGenerator {
     private final Map<String, Long> errors = new TreeMap<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final MessageDigest sha256;
-    private final String requestUri;
-    private final String hostHeader;
+    /** {@code --target} then every {@code --also-target}: connection i goes to target i mod n. */
+    private final List<URI> targets;
     private final FaultCommands faults;
+    /** Every operation, for the history checker; null without {@code --history}. */
+    private final HistoryWriter history;
     private EventLoop loop;
-    private Bootstrap bootstrap;
+    private Bootstrap[] bootstraps;
+    private int nextTarget;
     private long startNanos;
     /** Requests due (open loop) or sent (closed loop) before this are the warm-up: answered, not measured. */
     private long measureFromNanos;
@@ -103,8 +111,8 @@ public final class LoadGenerator {
         this.out = out;
         this.book = new KeyBook(options.keySpace(), options.bodyBytes());
         this.faults = new FaultCommands(out);
-        this.requestUri = options.requestUri();
-        this.hostHeader = options.host() + ":" + options.port();
+        this.history = options.history() == null ? null : new HistoryWriter(Path.of(options.history()), ClientOp.HEADER);
+        this.targets = options.targets();
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -117,18 +125,22 @@ public final class LoadGenerator {
         EventLoopGroup group = transport.newEventLoopGroup(1, "loadgen");
         try {
             loop = group.next();
-            bootstrap = new Bootstrap().group(loop).channel(transport.socketChannelType())
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                    .handler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline()
-                                    .addLast("http-codec", new HttpClientCodec())
-                                    .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                                    .addLast("connection", new ClientConnection(LoadGenerator.this));
-                        }
-                    });
+            bootstraps = new Bootstrap[targets.size()];
+            for (int i = 0; i < targets.size(); i++) {
+                int target = i;
+                bootstraps[i] = new Bootstrap().group(loop).channel(transport.socketChannelType())
+                        .option(ChannelOption.TCP_NODELAY, true)
+                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                        .handler(new ChannelInitializer<>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline()
+                                        .addLast("http-codec", new HttpClientCodec())
+                                        .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                                        .addLast("connection", new ClientConnection(LoadGenerator.this, target));
+                            }
+                        });
+            }
             loop.execute(this::connectAll);
             long bound = options.warmup().toMillis() + options.duration().toMillis() + options.timeout().toMillis() + 30_000;
             try {
@@ -139,6 +151,9 @@ public final class LoadGenerator {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             faults.close();
+            if (history != null) {
+                history.close();
+            }
         }
         Verification verification = new ExactlyOnceVerifier(options).verify(book.keys().values(), out);
         return new LoadResult(options, pace(), planned, sent, completed, responses, errors, stats, verification.keys(),
@@ -157,14 +172,15 @@ public final class LoadGenerator {
     private void connectAll() {
         connectsPending = options.connections();
         for (int i = 0; i < options.connections(); i++) {
-            connect();
+            connect(nextTarget++ % targets.size());
         }
         // Sending starts when every connection is up or has failed, or after 2 s, whichever is first.
         loop.schedule(this::begin, 2, TimeUnit.SECONDS);
     }
 
-    private void connect() {
-        bootstrap.connect(options.host(), options.port()).addListener(f -> {
+    private void connect(int target) {
+        URI t = targets.get(target);
+        bootstraps[target].connect(t.getHost(), LoadOptions.port(t)).addListener(f -> {
             if (!f.isSuccess()) {
                 // Attempts, not requests: a dead target is retried every 200 ms per connection.
                 connectFailures++;
@@ -175,7 +191,7 @@ public final class LoadGenerator {
                     return;
                 }
                 if (!finished) {
-                    loop.schedule(this::connect, RECONNECT_DELAY_NANOS * 4, TimeUnit.NANOSECONDS);
+                    loop.schedule(() -> connect(target), RECONNECT_DELAY_NANOS * 4, TimeUnit.NANOSECONDS);
                 }
             }
         });
@@ -201,7 +217,7 @@ public final class LoadGenerator {
         open.remove(c);
         idle.remove(c);
         if (!finished) {
-            loop.schedule(this::connect, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
+            loop.schedule(() -> connect(c.target()), RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -301,6 +317,7 @@ public final class LoadGenerator {
 
     private void send(ClientConnection c, Planned p) {
         p.sentNanos = System.nanoTime();
+        p.sentMicros = HistoryWriter.nowMicros();
         p.otherInFlight = p.key.inFlight > 0;
         p.key.inFlight++;
         p.key.sent++;
@@ -310,10 +327,11 @@ public final class LoadGenerator {
             sentMeasured++;
             lastMeasuredSendNanos = p.sentNanos;
         }
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, requestUri,
+        URI target = targets.get(c.target());
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, LoadOptions.requestUri(target),
                 Unpooled.wrappedBuffer(p.key.body));
         request.headers()
-                .set(HttpHeaderNames.HOST, hostHeader)
+                .set(HttpHeaderNames.HOST, target.getHost() + ":" + LoadOptions.port(target))
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CONTENT_LENGTH, p.key.body.length)
                 .set(options.keyHeader(), p.key.key);
@@ -330,7 +348,8 @@ public final class LoadGenerator {
         }
     }
 
-    void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, boolean keepAlive) {
+    void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, String problem, boolean keepAlive) {
+        record(p, status, replayed, String.format("%016x", hash), problem);
         Outcome outcome = Outcome.classify(status, replayed, p.otherInFlight);
         responses++;
         complete(p, outcome);
@@ -348,9 +367,16 @@ public final class LoadGenerator {
     }
 
     void failed(Planned p, String reason) {
+        record(p, -1, false, "-", finished ? "in_flight_at_deadline" : reason);
         complete(p, Outcome.ERROR);
         count(finished ? "in_flight_at_deadline" : reason);
         checkDrained();
+    }
+
+    private void record(Planned p, int status, boolean replayed, String hash, String note) {
+        if (history != null) {
+            new ClientOp(p.key.key, p.sentMicros, HistoryWriter.nowMicros(), status, replayed, hash, note).writeTo(history);
+        }
     }
 
     private void complete(Planned p, Outcome outcome) {

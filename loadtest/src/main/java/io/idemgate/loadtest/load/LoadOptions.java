@@ -34,7 +34,9 @@ public record LoadOptions(
         List<TimedCommand> midRunCmds,
         boolean allowReexecution,
         Duration warmup,
-        boolean failIfBehind) {
+        boolean failIfBehind,
+        String history,
+        List<URI> alsoTargets) {
 
     /** A shell command run {@code at} this offset from the start of the run. */
     public record TimedCommand(Duration at, String command) {
@@ -76,6 +78,10 @@ public record LoadOptions(
               --mid-run-cmd OFF:CMD   shell command run OFF into the run (e.g. '5s:redis-cli shutdown'); repeatable
               --allow-reexecution     keys executed more than once (and their differing answers) are counted and
                                       reported, not violations: the check of a fail-open run during a store outage
+              --also-target URL       another gateway in front of the same upstream: connections are spread over
+                                      --target and these, so a key's duplicates reach several gateways; repeatable
+              --history FILE          record every operation (key, send and answer times, status, replayed,
+                                      body hash) for the history checker (the check command)
               --fail-if-behind        exit 3 when the open loop achieved less than 90 % of the asked rate
               --help                  this text
 
@@ -115,6 +121,29 @@ public record LoadOptions(
             throw new IllegalArgumentException("--key-header must not be empty");
         }
         midRunCmds = List.copyOf(midRunCmds);
+        alsoTargets = List.copyOf(alsoTargets);
+        for (URI t : alsoTargets) {
+            if (!"http".equals(t.getScheme()) || t.getHost() == null) {
+                throw new IllegalArgumentException("--also-target must be an http:// URL, got " + t);
+            }
+        }
+    }
+
+    /** {@code --target}, then every {@code --also-target}. */
+    public List<URI> targets() {
+        List<URI> all = new ArrayList<>();
+        all.add(target);
+        all.addAll(alsoTargets);
+        return all;
+    }
+
+    static int port(URI u) {
+        return u.getPort() > 0 ? u.getPort() : 80;
+    }
+
+    static String requestUri(URI u) {
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
     }
 
     public String host() {
@@ -133,7 +162,7 @@ public record LoadOptions(
 
     private static final Set<String> FLAGS = Set.of("--target", "--rate", "--duration", "--connections",
             "--duplicate-ratio", "--burst", "--burst-every", "--key-space", "--body-bytes", "--key-header", "--ledger",
-            "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd", "--warmup");
+            "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd", "--warmup", "--history", "--also-target");
 
     /**
      * Reads {@code --flag value} pairs and the bare {@code --closed-loop} and {@code --allow-reexecution}.
@@ -143,6 +172,7 @@ public record LoadOptions(
     public static LoadOptions parse(List<String> args) {
         Map<String, String> v = new HashMap<>();
         List<TimedCommand> midRun = new ArrayList<>();
+        List<URI> also = new ArrayList<>();
         boolean closedLoop = false;
         boolean allowReexecution = false;
         boolean failIfBehind = false;
@@ -169,6 +199,8 @@ public record LoadOptions(
             String value = args.get(++i);
             if (flag.equals("--mid-run-cmd")) {
                 midRun.add(TimedCommand.parse(value));
+            } else if (flag.equals("--also-target")) {
+                also.add(url("--also-target", value));
             } else {
                 v.put(flag, value);
             }
@@ -196,7 +228,9 @@ public record LoadOptions(
                 midRun,
                 allowReexecution,
                 v.containsKey("--warmup") ? duration(v, "--warmup", "0s") : Duration.ZERO,
-                failIfBehind);
+                failIfBehind,
+                v.get("--history"),
+                also);
     }
 
     /** Shorthand for tests: {@code parse} over whitespace-separated flags (no quoting). */

@@ -41,6 +41,9 @@ public final class Ledger {
     private final LongAdder evictedKeys = new LongAdder();
     private final LongAdder errorsInjected = new LongAdder();
     private final LongAdder resetsInjected = new LongAdder();
+    private final LongAdder staleFences = new LongAdder();
+    /** The highest fence seen per key (requests carrying one); forgotten with the key. */
+    private final ConcurrentHashMap<String, Long> maxFence = new ConcurrentHashMap<>();
 
     public Ledger(int maxKeys) {
         if (maxKeys < 1) {
@@ -59,6 +62,24 @@ public final class Ledger {
 
     public void countInjectedReset() {
         resetsInjected.increment();
+    }
+
+    public void countStaleFence() {
+        staleFences.increment();
+    }
+
+    /**
+     * Notes a request's fence for its key, atomically.
+     *
+     * @return whether it is above every fence seen for the key before (false: stale, or the same fence again)
+     */
+    public boolean observeFence(String key, long fence) {
+        boolean[] fresh = {false};
+        maxFence.compute(key, (k, max) -> {
+            fresh[0] = max == null || fence > max;
+            return fresh[0] ? Long.valueOf(fence) : max;
+        });
+        return fresh[0];
     }
 
     /**
@@ -99,6 +120,7 @@ public final class Ledger {
             if (oldest == null) {
                 return;
             }
+            maxFence.remove(oldest);
             if (byKey.remove(oldest) != null) {
                 evictedKeys.increment();
             }
@@ -122,8 +144,9 @@ public final class Ledger {
     public void reset() {
         byKey.clear();
         insertionOrder.clear();
+        maxFence.clear();
         for (LongAdder a : new LongAdder[] {requests, executions, executionsWithKey, duplicateExecutions,
-                duplicatedKeys, evictedKeys, errorsInjected, resetsInjected}) {
+                duplicatedKeys, evictedKeys, errorsInjected, resetsInjected, staleFences}) {
             a.reset();
         }
     }
@@ -141,6 +164,7 @@ public final class Ledger {
                 + ",\"max_keys\":" + maxKeys
                 + ",\"errors_injected\":" + errorsInjected.sum()
                 + ",\"resets_injected\":" + resetsInjected.sum()
+                + ",\"stale_fences_refused\":" + staleFences.sum()
                 + "}";
     }
 }

@@ -1,5 +1,7 @@
 package io.idemgate.loadtest.upstream;
 
+import io.idemgate.loadtest.history.Execution;
+import io.idemgate.loadtest.history.HistoryWriter;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -17,11 +19,17 @@ final class LedgerApi {
 
     private final Ledger ledger;
     private final String keyHeader;
+    private final String fenceHeader;
+    private final boolean rejectStaleFences;
+    private final HistoryWriter history;
     private final AtomicLong sequence = new AtomicLong();
 
-    LedgerApi(Ledger ledger, String keyHeader) {
+    LedgerApi(Ledger ledger, String keyHeader, String fenceHeader, boolean rejectStaleFences, HistoryWriter history) {
         this.ledger = ledger;
         this.keyHeader = keyHeader;
+        this.fenceHeader = fenceHeader;
+        this.rejectStaleFences = rejectStaleFences;
+        this.history = history;
     }
 
     /** {@code /stats} and below: control endpoints, answered at once with no fault injection. */
@@ -85,8 +93,23 @@ final class LedgerApi {
     }
 
     private Reply create(ReceivedRequest r) {
-        String id = "ord_" + randomPrefix() + Long.toString(sequence.incrementAndGet(), 36);
         String key = normaliseKey(r.headers().get(keyHeader));
+        long fence = fence(r.headers().get(fenceHeader));
+        boolean accepted;
+        if (history != null && key != null) {
+            // The file's order must be the order fences were judged in: the checker reads it as arrival order.
+            synchronized (history) {
+                accepted = admit(key, fence);
+                new Execution(key, fence, HistoryWriter.nowMicros(), accepted).writeTo(history);
+            }
+        } else {
+            accepted = admit(key, fence);
+        }
+        if (!accepted) {
+            ledger.countStaleFence();
+            return Reply.of(HttpResponseStatus.CONFLICT, "{\"error\":\"stale_fence\",\"fence\":" + fence + "}");
+        }
+        String id = "ord_" + randomPrefix() + Long.toString(sequence.incrementAndGet(), 36);
         String path = r.path();
         String body = "{\"id\":" + Json.quote(id)
                 + ",\"path\":" + Json.quote(path)
@@ -114,6 +137,23 @@ final class LedgerApi {
                 + ",\"path\":" + Json.quote(r.path())
                 + ",\"received_bytes\":" + r.bodyBytes()
                 + ",\"headers\":" + headers + "}");
+    }
+
+    /** Whether the request may execute; a stale attempt racing its successor is refused whichever arrives second. */
+    private boolean admit(String key, long fence) {
+        return key == null || fence < 0 || ledger.observeFence(key, fence) || !rejectStaleFences;
+    }
+
+    /** The fencing number, or -1 when the request carries none (or not a number). */
+    static long fence(String raw) {
+        if (raw == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** {@code "abc"} (RFC 8941 sf-string, as the IETF draft writes it) and {@code abc} count as one key. */

@@ -1,5 +1,7 @@
 package io.idemgate.loadtest.upstream;
 
+import io.idemgate.loadtest.history.Execution;
+import io.idemgate.loadtest.history.HistoryWriter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -8,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,13 +24,15 @@ public final class LedgerUpstream implements AutoCloseable {
     private final NettyTransport transport;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    private final HistoryWriter history;
 
     private LedgerUpstream(UpstreamOptions options) {
         this.options = options;
         this.ledger = new Ledger(options.maxKeys());
         this.transport = NettyTransport.detect();
         this.group = transport.newEventLoopGroup(options.threads(), "ledger-upstream");
-        LedgerApi api = new LedgerApi(ledger, options.keyHeader());
+        this.history = options.history() == null ? null : new HistoryWriter(Path.of(options.history()), Execution.HEADER);
+        LedgerApi api = new LedgerApi(ledger, options.keyHeader(), options.fenceHeader(), options.rejectStaleFences(), history);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelType())
@@ -47,6 +52,9 @@ public final class LedgerUpstream implements AutoCloseable {
             this.serverChannel = bootstrap.bind(options.host(), options.port()).syncUninterruptibly().channel();
         } catch (Exception e) { // a failed bind arrives as a (sneakily thrown) checked exception
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (history != null) {
+                history.close();
+            }
             throw e;
         }
     }
@@ -85,5 +93,8 @@ public final class LedgerUpstream implements AutoCloseable {
     public void close() {
         serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (history != null) {
+            history.close();
+        }
     }
 }

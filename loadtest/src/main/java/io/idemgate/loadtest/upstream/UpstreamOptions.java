@@ -22,7 +22,10 @@ public record UpstreamOptions(
         int threads,
         String keyHeader,
         int maxKeys,
-        long maxRequestBytes) {
+        long maxRequestBytes,
+        String fenceHeader,
+        boolean rejectStaleFences,
+        String history) {
 
     public static final String USAGE = """
             usage: idemgate-loadtest upstream [flags]
@@ -42,6 +45,11 @@ public record UpstreamOptions(
               --key-header NAME       idempotency key header (default Idempotency-Key)
               --max-keys N            keys remembered by the ledger, oldest forgotten first (default 1000000)
               --max-request-bytes N   larger request bodies get 413 (default 16777216)
+              --fence-header NAME     header carrying the gateway's fencing number (default Idempotency-Fence)
+              --stale-fences M        accept (default) or reject: answer 409 without executing a POST whose fence is
+                                      not above every fence already seen for its key (an API that opts in to fences)
+              --history FILE          record every POST with a key (key, fence, time, accepted or stale) for the
+                                      history checker (the check command)
               --help                  this text
 
             Endpoints: POST /<any> creates (201); GET|PUT|PATCH|DELETE /<any> echo (200);
@@ -65,11 +73,14 @@ public record UpstreamOptions(
         if (keyHeader == null || keyHeader.isBlank()) {
             throw new IllegalArgumentException("--key-header must not be empty");
         }
+        if (fenceHeader == null || fenceHeader.isBlank()) {
+            throw new IllegalArgumentException("--fence-header must not be empty");
+        }
     }
 
     public static UpstreamOptions defaults() {
         return new UpstreamOptions("127.0.0.1", 8081, Latency.NONE, 0, 0, Duration.ZERO, 64, 0, 0,
-                "Idempotency-Key", 1_000_000, 16L * 1024 * 1024);
+                "Idempotency-Key", 1_000_000, 16L * 1024 * 1024, "Idempotency-Fence", false, null);
     }
 
     /**
@@ -102,7 +113,10 @@ public record UpstreamOptions(
                 intFlag(v, "--threads", d.threads),
                 v.getOrDefault("--key-header", d.keyHeader),
                 intFlag(v, "--max-keys", d.maxKeys),
-                v.containsKey("--max-request-bytes") ? longValue("--max-request-bytes", v.get("--max-request-bytes")) : d.maxRequestBytes);
+                v.containsKey("--max-request-bytes") ? longValue("--max-request-bytes", v.get("--max-request-bytes")) : d.maxRequestBytes,
+                v.getOrDefault("--fence-header", d.fenceHeader),
+                staleFences(v.getOrDefault("--stale-fences", "accept")),
+                v.get("--history"));
     }
 
     /** Shorthand for tests and embedders: {@code parse} over whitespace-separated flags. */
@@ -112,7 +126,15 @@ public record UpstreamOptions(
 
     private static final Set<String> FLAGS = Set.of("--host", "--port", "--latency", "--error-rate", "--reset-rate",
             "--slow-body", "--slow-body-chunk", "--response-bytes", "--threads", "--key-header", "--max-keys",
-            "--max-request-bytes");
+            "--max-request-bytes", "--fence-header", "--stale-fences", "--history");
+
+    private static boolean staleFences(String mode) {
+        return switch (mode.trim()) {
+            case "accept" -> false;
+            case "reject" -> true;
+            default -> throw new IllegalArgumentException("--stale-fences is accept or reject, got " + mode);
+        };
+    }
 
     private static int intFlag(Map<String, String> v, String flag, int dflt) {
         return v.containsKey(flag) ? Math.toIntExact(longValue(flag, v.get(flag))) : dflt;

@@ -64,6 +64,32 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void theHistoriesOfTheGeneratorAndTheLedgerFeedTheChecker(@TempDir Path dir) throws Exception {
+        Path ledgerHistory = dir.resolve("ledger.tsv");
+        ledger = LedgerUpstream.start(UpstreamOptions.of("--port 0 --threads 1 --history " + ledgerHistory));
+        String url = ledger.url();
+        Path clean = dir.resolve("clean.tsv");
+        Path dupes = dir.resolve("dupes.tsv");
+
+        assertThat(LoadCommand.run(List.of("--target", url + "/v1/orders", "--rate", "200", "--duration", "1s",
+                "--connections", "4", "--history", clean.toString()), out, out)).isZero();
+        List<String> lines = Files.readAllLines(clean);
+        assertThat(lines.get(0)).startsWith("# idemgate client history v1");
+        assertThat(lines).hasSizeGreaterThan(50);
+        assertThat(lines.get(1)).matches("lg-\\w+-\\w+\t\\d+\t\\d+\t201\t0\t[0-9a-f]{16}\t-");
+        assertThat(io.idemgate.loadtest.history.CheckCommand.run(List.of("--client", clean.toString(), "--ledger",
+                ledgerHistory.toString()), out, out)).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+
+        // Straight to the non-idempotent ledger, duplicates execute again: the checker names them.
+        LoadCommand.run(List.of("--target", url + "/v1/orders", "--rate", "200", "--duration", "1s", "--connections", "4",
+                "--duplicate-ratio", "0.5", "--key-space", "10", "--history", dupes.toString()), out, out);
+        printed.reset();
+        assertThat(io.idemgate.loadtest.history.CheckCommand.run(List.of("--client", dupes.toString(), "--ledger",
+                ledgerHistory.toString()), out, out)).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("verdict: VIOLATED").contains("duplicate-execution");
+    }
+
+    @Test
     void withAllowReexecutionKeysExecutedTwiceAreCountedAndTheRunPasses(@TempDir Path dir) throws Exception {
         String url = startLedger();
         Path results = dir.resolve("results.json");

@@ -1,0 +1,145 @@
+package io.idemgate.gateway.store.redis;
+
+import static io.idemgate.gateway.store.redis.RecordCodec.bytes;
+
+import io.idemgate.gateway.idempotency.BodyChunks;
+import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.StoredBody;
+import io.idemgate.gateway.idempotency.StoredResponse;
+import io.idemgate.gateway.store.ClaimResult;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The record operations as Redis sees them: which script (or plain command) each one is, with which keys and
+ * arguments, and how its reply is read. Scripts and format: docs/store-format.md.
+ *
+ * <p>Threading: immutable, any thread; each call runs on the connection {@code redis} gives at that moment.
+ */
+final class RecordScripts {
+
+    /** A staged body lives this long unless its complete adopts it: enough to write and complete it. */
+    static final Duration STAGING_TTL = Duration.ofMinutes(5);
+    /** A body key outlives its record by this much, so a replay that began just before expiry finishes. */
+    static final Duration BODY_GRACE = Duration.ofMinutes(1);
+
+    private static final RedisScript CLAIM = RedisScript.load("claim", false, ScriptOutputType.MULTI);
+    private static final RedisScript RENEW = RedisScript.load("renew", true, ScriptOutputType.INTEGER);
+    private static final RedisScript COMPLETE = RedisScript.load("complete", true, ScriptOutputType.INTEGER);
+    private static final RedisScript RELEASE = RedisScript.load("release", true, ScriptOutputType.INTEGER);
+    private static final RedisScript MARK_UNKNOWN = RedisScript.load("mark-unknown", true, ScriptOutputType.INTEGER);
+    private static final RedisScript DELETE = RedisScript.load("delete", false, ScriptOutputType.INTEGER);
+    private static final RedisScript STAGE = RedisScript.load("stage", false, ScriptOutputType.INTEGER);
+    private static final RedisScript IN_FLIGHT = RedisScript.load("in-flight", false, ScriptOutputType.INTEGER);
+
+    private final RecordKeys keys;
+    private final byte[] fenceRetention;
+    private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> redis;
+
+    RecordScripts(RecordKeys keys, Duration fenceRetention, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> redis) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.fenceRetention = bytes(fenceRetention.toMillis());
+        this.redis = Objects.requireNonNull(redis, "redis");
+    }
+
+    CompletableFuture<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
+                                         boolean takeOverUnknown, Duration unknownTtl) {
+        return CLAIM.<List<Object>>run(redis.get(), keys.recordAndFence(id), bytes(fingerprint), bytes(owner),
+                        bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
+                        keys.channel(), bytes(id))
+                .thenApply(this::claimResult);
+    }
+
+    CompletableFuture<Boolean> renew(String id, String owner, long fence, Duration lease) {
+        return ownerWrite(RENEW, id, bytes(owner), bytes(fence), bytes(lease.toMillis()));
+    }
+
+    /**
+     * A body of one chunk goes inline in the record, so a replay is one round trip. A larger one is first
+     * staged chunk by chunk (one command each, pipelined on the connection) under a key of this attempt's
+     * own; the complete script then checks ownership and adopts it, or drops it if refused.
+     */
+    CompletableFuture<Boolean> complete(String id, String owner, long fence, StoredResponse response,
+                                        Duration ttl) {
+        if (!(response.body() instanceof BodyChunks body)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("complete needs a body in memory"));
+        }
+        byte[] status = bytes(response.status());
+        byte[] headers = RecordCodec.encodeHeaders(response.headers());
+        byte[] omitted = bytes(response.bodyOmitted() ? "1" : "0");
+        if (body.chunkCount() <= 1) {
+            byte[] inline = body.chunkCount() == 0 ? new byte[0] : body.chunkNow(0);
+            return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(),
+                    bytes(id), status, headers, inline, omitted);
+        }
+        byte[] staging = keys.staging(id, owner, fence);
+        byte[][] both = {keys.record(id), staging};
+        byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(), bytes(id), status, headers,
+                new byte[0], omitted, bytes(body.chunkCount()), bytes(body.length()),
+                bytes(ttl.plus(BODY_GRACE).toMillis())};
+        return stage(staging, body)
+                .thenCompose(staged -> COMPLETE.<Long>run(redis.get(), both, args))
+                .thenApply(written -> written == 1);
+    }
+
+    CompletableFuture<Boolean> release(String id, String owner, long fence) {
+        return RELEASE.<Long>run(redis.get(), keys.recordAndFence(id), bytes(owner), bytes(fence), keys.channel(),
+                bytes(id), fenceRetention).thenApply(written -> written == 1);
+    }
+
+    CompletableFuture<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason, Duration ttl) {
+        return ownerWrite(MARK_UNKNOWN, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(),
+                bytes(id), bytes(reason));
+    }
+
+    CompletableFuture<Optional<IdempotencyRecord>> get(String id) {
+        // One HGETALL is atomic by itself; no script needed to read.
+        return redis.get().hgetall(keys.record(id)).toCompletableFuture()
+                .thenApply(hash -> hash.isEmpty() ? Optional.<IdempotencyRecord>empty()
+                        : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash), this::body)));
+    }
+
+    CompletableFuture<Boolean> delete(String id) {
+        return DELETE.<Long>run(redis.get(), keys.recordAndFence(id), keys.channel(), bytes(id), fenceRetention)
+                .thenApply(deleted -> deleted == 1);
+    }
+
+    /** Whether a waiter should keep waiting; marks the record watched, so its next change is published. */
+    CompletableFuture<Boolean> inFlight(String id) {
+        return IN_FLIGHT.<Long>run(redis.get(), keys.record(id)).thenApply(running -> running == 1);
+    }
+
+    /** Every chunk in flight at once (Lettuce pipelines them); done when Redis has acknowledged them all. */
+    private CompletableFuture<Void> stage(byte[] staging, BodyChunks body) {
+        byte[] ttl = bytes(STAGING_TTL.toMillis());
+        CompletableFuture<?>[] writes = new CompletableFuture<?>[body.chunkCount()];
+        for (int i = 0; i < writes.length; i++) {
+            writes[i] = STAGE.run(redis.get(), staging, bytes(i), body.chunkNow(i), ttl);
+        }
+        return CompletableFuture.allOf(writes);
+    }
+
+    private CompletableFuture<Boolean> ownerWrite(RedisScript script, String id, byte[]... args) {
+        return script.<Long>run(redis.get(), keys.record(id), args).thenApply(written -> written == 1);
+    }
+
+    private StoredBody body(byte[] bodyKey, int chunks, long length) {
+        // Built where the claim's reply is handled: on a gateway loop, that loop's connection fetches the chunks.
+        return new RedisBody(redis.get(), bodyKey, chunks, length);
+    }
+
+    private ClaimResult claimResult(List<Object> reply) {
+        String kind = RecordCodec.utf8((byte[]) reply.get(0));
+        if ("claimed".equals(kind)) {
+            long fence = Long.parseLong(RecordCodec.utf8((byte[]) reply.get(1)));
+            return new ClaimResult.Claimed(fence, "1".equals(RecordCodec.utf8((byte[]) reply.get(2))));
+        }
+        return new ClaimResult.Existing(RecordCodec.decode(RecordCodec.fields(reply, 1), this::body));
+    }
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Warm start: how fast a freshly started gateway reaches its steady pass-through throughput, with and
+# without the archive the container image records at build time (deploy/container/aot-train), on
+# Java 17 (class-data sharing archive) and Java 25 (AOT cache with method profiles).
+# For each variant and round: start the gateway (pass-through, defaults) on core 0, start wrk -t2 -cCONNS
+# on core 1 the moment its port answers, and count requests in 1 s windows for WINDOWS seconds (one wrk
+# run per window, back to back); then the steady state of the same process after a further STEADY_WARMUP
+# seconds of load. Reports per variant: time from launch to the first answer, each window's req/s as a
+# share of steady, and the first window at or above 90 %. The upstream is nginx (echo module), which
+# needs no warm-up. Loopback only; bounded in time; stops what it started.
+#
+#   loadtest/scenarios/warm-start.sh
+#   VARIANTS="17-cold 17-cds" ROUNDS=1 loadtest/scenarios/warm-start.sh
+# Variants: 17-cold, 17-cds (JAVA17 with -XX:SharedArchiveFile), 25-cold, 25-aot (JAVA25 with -XX:AOTCache).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-3}
+WINDOWS=${WINDOWS:-8}
+STEADY_WARMUP=${STEADY_WARMUP:-40}
+CONNS=${CONNS:-16}
+JAVA17=${JAVA17:-java}
+JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+VARIANTS=${VARIANTS:-"17-cold 17-cds 25-cold 25-aot"}
+UP_PORT=${UP_PORT:-18681}
+GW_PORT=${GW_PORT:-18680}
+ADMIN_PORT=${ADMIN_PORT:-19690}
+OUT=${OUT:-results/warm-start-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT/tmp"
+OUT=$(cd "$OUT" && pwd)
+TMP=$OUT/tmp
+export PATH=$PATH:/usr/sbin
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y wrk nginx libnginx-mod-http-echo curl" >&2; exit 1; }
+done
+ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
+[ -f "$ECHO_MODULE" ] || { echo "nginx echo module missing: apt-get install -y libnginx-mod-http-echo" >&2; exit 1; }
+. scripts/lib/jars.sh
+. loadtest/scenarios/lib/nginx.sh
+ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
+JAR=$OUT/idemgate.jar   # archives are tied to the jar's path and modification time: a private copy
+cp gateway/target/idemgate.jar "$JAR"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+{ echo "load_module $ECHO_MODULE;"; nginx_conf_head "$TMP"; cat <<CONF
+  server { listen 127.0.0.1:$UP_PORT;
+    location / { echo_read_request_body; default_type application/json; return 201 '{"id":"ord_0000000001","status":"created"}'; } }
+}
+CONF
+} > "$TMP/nginx.conf"
+taskset -c 0 nginx -p "$TMP" -c "$TMP/nginx.conf" > "$OUT/nginx.log" 2>&1 &
+pids+=($!)
+
+cat > "$TMP/gateway.conf" <<CONF
+idemgate {
+  server { host = "127.0.0.1", port = $GW_PORT }
+  admin { host = "127.0.0.1", port = $ADMIN_PORT }
+  routes = [ { name = pass, match.path = "/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off } ]
+}
+CONF
+BODY='{"sku":"tea-0001","qty":1,"amount":4200,"currency":"EUR","customer":"cus_000000000001","note":"benchmark payload, two hundred bytes of JSON in all","pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}'
+cat > "$TMP/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$UP_PORT/" 2>/dev/null && break; sleep 0.1; done
+
+java_of() { case $1 in 17-*) echo "$JAVA17" ;; 25-*) echo "$JAVA25" ;; esac; }
+flags_of() { case $1 in 17-cds) echo "-XX:SharedArchiveFile=$TMP/idemgate.jsa" ;; 25-aot) echo "-XX:AOTCache=$TMP/idemgate.aot" ;; esac; }
+
+# Training runs, as the image build does them (pass-through and idempotent load, then SIGTERM).
+train() { # java record-flag archive
+  local conf=$TMP/train.conf
+  cat > "$conf" <<CONF
+idemgate {
+  server { host = "127.0.0.1", port = $GW_PORT }
+  admin { host = "127.0.0.1", port = $ADMIN_PORT }
+  routes = [
+    { name = pass, match.path = "/pass/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency.mode = off }
+    { name = orders, match.path = "/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"], idempotency { mode = key, scope.when-missing = shared } }
+  ]
+}
+CONF
+  "$1" "$2" -XX:MaxRAMPercentage=75 -jar "$JAR" --config "$conf" > "$OUT/train-$(basename "$3").log" 2>&1 &
+  local gw=$!
+  for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" 2>/dev/null && break; sleep 0.1; done
+  for path in /v1/orders /pass/orders; do
+    java -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT$path" --rate 2000 \
+      --duration 6s --connections 16 --duplicate-ratio 0 > "$OUT/train-load.log" 2>&1 || true
+  done
+  kill -TERM "$gw"; wait "$gw" || true
+  [ -s "$3" ] || { echo "training wrote no $3; see $OUT/train-$(basename "$3").log" >&2; exit 1; }
+}
+[[ " $VARIANTS " == *" 17-cds "* ]] && train "$JAVA17" "-XX:ArchiveClassesAtExit=$TMP/idemgate.jsa" "$TMP/idemgate.jsa"
+[[ " $VARIANTS " == *" 25-aot "* ]] && train "$JAVA25" "-XX:AOTCacheOutput=$TMP/idemgate.aot" "$TMP/idemgate.aot"
+
+now_ms() { date +%s%3N; }
+printf "variant\tround\tfirst_answer_ms\tsteady_req_s%s\n" "$(for w in $(seq 1 "$WINDOWS"); do printf '\tw%d' "$w"; done)" > "$OUT/rounds.tsv"
+for round in $(seq 1 "$ROUNDS"); do
+  for v in $VARIANTS; do
+    t0=$(now_ms)
+    # shellcheck disable=SC2046
+    taskset -c 0 "$(java_of "$v")" $(flags_of "$v") -XX:MaxRAMPercentage=75 -jar "$JAR" --config "$TMP/gateway.conf" \
+      > "$OUT/$v-r$round.log" 2>&1 &
+    gw=$!
+    pids+=($gw)
+    deadline=$(( $(now_ms) + 30000 ))
+    until curl -fsS -o /dev/null -X POST -d '{}' "http://127.0.0.1:$GW_PORT/v1/orders" 2>/dev/null; do
+      [ "$(now_ms)" -lt "$deadline" ] || { echo "$v did not answer in 30 s; see $OUT/$v-r$round.log" >&2; exit 1; }
+      sleep 0.02
+    done
+    first=$(( $(now_ms) - t0 ))
+    rates=()
+    for w in $(seq 1 "$WINDOWS"); do
+      rates+=("$(taskset -c 1 wrk -t2 -c"$CONNS" -d1s -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders" | awk '/Requests\/sec/ {printf "%d", $2}')")
+    done
+    taskset -c 1 wrk -t2 -c"$CONNS" -d"${STEADY_WARMUP}s" -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders" > /dev/null
+    steady=0
+    for _ in 1 2 3; do  # the median of three 1 s windows, measured as the early ones are
+      steady="$steady $(taskset -c 1 wrk -t2 -c"$CONNS" -d1s -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders" | awk '/Requests\/sec/ {printf "%d", $2}')"
+    done
+    steady=$(echo "$steady" | tr ' ' '\n' | grep -v '^0$' | sort -n | sed -n 2p)
+    kill "$gw"; wait "$gw" 2>/dev/null || true
+    row=$(printf "%s\t%s\t%s\t%s" "$v" "$round" "$first" "$steady"; for r in "${rates[@]}"; do printf '\t%s' "$r"; done)
+    echo "$row" | tee -a "$OUT/rounds.tsv"
+  done
+done
+
+{
+  echo
+  echo "windows of 1 s from the first answer, as % of the same process's steady req/s (medians over $ROUNDS rounds)"
+  awk -F'\t' -v W="$WINDOWS" 'NR > 1 {
+      n[$1]++; first[$1, n[$1]] = $3; st[$1, n[$1]] = $4
+      for (w = 1; w <= W; w++) pct[$1, w, n[$1]] = ($4 > 0 ? 100 * $(4 + w) / $4 : 0)
+      if (!seen[$1]++) order[++k] = $1 }
+    function med(a, key, m,   i, j, t, v) { for (i = 1; i <= m; i++) v[i] = a[key, i]
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return v[int((m + 1) / 2)] }
+    END {
+      printf "%-8s %8s %8s", "variant", "first ms", "steady"; for (w = 1; w <= W; w++) printf " %5s", w "s"; printf " %s\n", "  >=90% from"
+      for (i = 1; i <= k; i++) { v = order[i]; m = n[v]; printf "%-8s %8d %8d", v, med(first, v, m), med(st, v, m); at = "-"
+        for (w = 1; w <= W; w++) { delete tmp; for (r = 1; r <= m; r++) tmp[v, r] = pct[v, w, r]; p = med(tmp, v, m)
+          printf " %4d%%", p; if (at == "-" && p >= 90) at = w "s" }
+        printf "   %s\n", at } }' "$OUT/rounds.tsv"
+  echo "first ms: launch to the first answered request; window N: req/s in the Nth second of load after it."
+} | tee "$OUT/summary.txt"
+echo "results in $OUT"
