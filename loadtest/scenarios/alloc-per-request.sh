@@ -110,7 +110,7 @@ java "$LIB/JfrAllocationReport.java" "$OUT/alloc.jfr" "$REQUESTS" "$SITES" > "$O
 if [ "$STRACE" -gt 0 ] && command -v strace >/dev/null; then
   echo "syscalls over a ${STRACE}s run under strace"
   # The event loops only (their names are the kernel's comm), so other threads' futex calls do not count.
-  LOOPS=$(for t in /proc/"$GW_PID"/task/*; do grep -q '^idemgate-io' "$t/comm" && basename "$t"; done | paste -sd, -)
+  LOOPS=$(for t in /proc/"$GW_PID"/task/*; do if grep -q '^idemgate-io' "$t/comm"; then basename "$t"; fi; done | paste -sd, -)
   strace -c -o "$OUT/strace.txt" -p "$LOOPS" &
   ST_PID=$!
   sleep 1
