@@ -124,6 +124,37 @@ class GatewayProcessIT {
         assertThat(ko.output).contains("bad.conf").contains("urls");
     }
 
+    /**
+     * Issue #13: a normal start (no --check-config) validates too. Free listener ports, so a gateway that
+     * skipped validation would start and the bounded wait would fail the test.
+     */
+    @Test
+    void aNormalStartWithAnInvalidConfigExitsNonZeroNamingTheKeyAndLine() throws Exception {
+        Path bad = dir.resolve("invalid.conf");
+        Files.writeString(bad, """
+                idemgate {
+                  server { host = "127.0.0.1", port = %d }
+                  admin { host = "127.0.0.1", port = %d }
+                  routes = [ { name = pay, match { path = "/**" }, upstream { urls = ["%s"] },
+                               idempotency { mode = sometimes } } ]
+                }
+                """.formatted(freePort(), freePort(), upstream.url()));
+        Path out = dir.resolve("invalid.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-jar", JAR.toString(), "--config", bad.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits instead of starting").isTrue();
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(out);
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(output).contains("Invalid configuration").contains("invalid.conf: 5:")
+                .contains("idemgate.routes[0].idempotency.mode").contains("sometimes")
+                .doesNotContain("idemgate started").doesNotContain("Exception");
+    }
+
     @Test
     void sighupReloadsTheRoutesAndKeepsServing() throws Exception {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).start();

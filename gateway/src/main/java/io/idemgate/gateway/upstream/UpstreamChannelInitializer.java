@@ -1,6 +1,7 @@
 package io.idemgate.gateway.upstream;
 
 import io.idemgate.gateway.http.TrailerHeaders;
+import io.idemgate.gateway.tls.UpstreamTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -48,7 +49,7 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
     protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast(PipelineNames.Upstream.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         if (tls != null) {
-            SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+            SslHandler ssl = UpstreamTls.newHandler(tls, ch.alloc(), host, port);
             ssl.setHandshakeTimeoutMillis(handshakeMillis);
             ch.pipeline().addLast(PipelineNames.Upstream.TLS, ssl);
         }

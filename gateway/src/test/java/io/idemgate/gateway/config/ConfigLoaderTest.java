@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,9 +92,9 @@ class ConfigLoaderTest {
         assertThat(route.idempotency()).isEqualTo(new IdempotencyConfig(
                 IdempotencyConfig.Mode.FINGERPRINT,
                 Set.of("POST"),
-                new IdempotencyConfig.Key("X-Key", "/id", false, 64, true),
+                new KeyPolicy("X-Key", "/id", false, 64, true),
                 new IdempotencyConfig.Scope(List.of("Authorization", "X-Tenant"), IdempotencyConfig.WhenMissing.SHARED),
-                new IdempotencyConfig.Fingerprint(List.of("Content-Type"), false, List.of("/ts")),
+                new FingerprintPolicy(List.of("Content-Type"), false, List.of("/ts")),
                 Duration.ofHours(1), Duration.ofSeconds(10),
                 IdempotencyConfig.Concurrent.REJECT, Duration.ofSeconds(2),
                 StatusSet.parse(List.of("2xx")), StatusSet.parse(List.of("409", "429")),
@@ -136,7 +138,7 @@ class ConfigLoaderTest {
         assertThat(a.upstream().maxConnections()).isEqualTo(512);
         assertThat(a.idempotency().lease()).isEqualTo(Duration.ofSeconds(5));
         assertThat(a.idempotency().ttl()).isEqualTo(Duration.ofHours(2));
-        assertThat(a.idempotency().key()).isEqualTo(new IdempotencyConfig.Key("Idempotency-Key", "", true, 32, false));
+        assertThat(a.idempotency().key()).isEqualTo(new KeyPolicy("Idempotency-Key", "", true, 32, false));
 
         IdempotencyConfig b = config.routes().get(1).idempotency();
         assertThat(b.mode()).isEqualTo(IdempotencyConfig.Mode.KEY);
@@ -145,7 +147,7 @@ class ConfigLoaderTest {
         assertThat(b.lease()).isEqualTo(Duration.ofSeconds(30));
         assertThat(b.waitTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(b.scope()).isEqualTo(new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT));
-        assertThat(b.fingerprint()).isEqualTo(new IdempotencyConfig.Fingerprint(List.of(), true, List.of()));
+        assertThat(b.fingerprint()).isEqualTo(new FingerprintPolicy(List.of(), true, List.of()));
         assertThat(b.storeStatus()).isEqualTo(StatusSet.parse(List.of("2xx", "4xx")));
         assertThat(b.releaseStatus()).isEqualTo(StatusSet.parse(List.of("408", "409", "425", "429")));
         assertThat(b.maxRequestBody()).isEqualTo(1024 * 1024);
