@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 StatusSet.parse(List.of("2xx")), StatusSet.parse(List.of("409", "429")),
                 64 * 1024, 2 * 1024 * 1024,
                 IdempotencyConfig.OutcomeUnknown.REJECT, "Idempotency-Fence",
-                IdempotencyConfig.OnStoreFailure.FAIL_OPEN));
+                IdempotencyConfig.OnStoreFailure.FAIL_OPEN, new IdempotencyConfig.Replay(List.of())));
     }
 
     @Test
@@ -208,6 +208,19 @@ class ConfigLoaderTest {
         assertThat(upstream.urls()).containsExactly(URI.create("https://up.example:443"));
         assertThat(upstream.tls()).isEqualTo(new UpstreamTlsConfig("idemgate.routes[0].upstream.tls", Path.of("ca.pem"),
                 new TlsFiles("idemgate.routes[0].upstream.tls", Path.of("cc.pem"), Path.of("ck.pem")), false));
+    }
+
+    @Test
+    void warmUpIsADurationFromZeroToSixtySeconds() {
+        assertThat(ConfigLoader.parse("idemgate.server.warm-up = 2500ms", "w.conf").server().warmUp())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThat(ConfigLoader.parse("idemgate.server.warm-up = 0s", "w.conf").server().warmUp()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.warm-up = 61s", "w.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.warm-up: must be at most 60s");
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.warm-up = -1s", "w.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.warm-up: must not be negative");
     }
 
     @Test
