@@ -211,6 +211,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void warmUpIsADurationFromZeroToSixtySeconds() {
+        assertThat(ConfigLoader.parse("idemgate.server.warm-up = 2500ms", "w.conf").server().warmUp())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThat(ConfigLoader.parse("idemgate.server.warm-up = 0s", "w.conf").server().warmUp()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.warm-up = 61s", "w.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.warm-up: must be at most 60s");
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.warm-up = -1s", "w.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.warm-up: must not be negative");
+    }
+
+    @Test
     void aCertificateWithoutItsKeyIsAProblem() {
         assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.tls.cert = \"c.pem\"\n", "half.conf"))
                 .isInstanceOf(ConfigLoadException.class)
