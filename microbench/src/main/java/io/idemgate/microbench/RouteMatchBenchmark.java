@@ -77,7 +77,7 @@ public class RouteMatchBenchmark {
                 Duration.ofSeconds(30), IdempotencyConfig.Concurrent.WAIT, Duration.ofSeconds(10),
                 StatusSet.parse(List.of("2xx", "4xx")), StatusSet.parse(List.of("408", "409", "425", "429")),
                 1 << 20, 1 << 20, IdempotencyConfig.OutcomeUnknown.REEXECUTE, "",
-                IdempotencyConfig.OnStoreFailure.FAIL_CLOSED);
+                IdempotencyConfig.OnStoreFailure.FAIL_CLOSED, new IdempotencyConfig.Replay(List.of()));
         return new RouteConfig(name, new MatchConfig(Optional.ofNullable(host), path, methods), upstream, idem);
     }
 }

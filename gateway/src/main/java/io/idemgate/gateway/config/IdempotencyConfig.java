@@ -33,15 +33,6 @@ public record IdempotencyConfig(
         OnStoreFailure onStoreFailure,
         Replay replay) {
 
-    /** Without {@code idempotency.replay}: every end-to-end header is stored and replayed. */
-    public IdempotencyConfig(Mode mode, Set<String> methods, KeyPolicy key, Scope scope, FingerprintPolicy fingerprint,
-                             Duration ttl, Duration lease, Concurrent concurrent, Duration waitTimeout, StatusSet storeStatus,
-                             StatusSet releaseStatus, long maxRequestBody, long maxResponseBody,
-                             OutcomeUnknown outcomeUnknown, String fenceHeader, OnStoreFailure onStoreFailure) {
-        this(mode, methods, key, scope, fingerprint, ttl, lease, concurrent, waitTimeout, storeStatus, releaseStatus,
-                maxRequestBody, maxResponseBody, outcomeUnknown, fenceHeader, onStoreFailure, new Replay(List.of()));
-    }
-
     /** {@code idempotency.replay}: response headers never stored (and so never replayed). */
     public record Replay(List<String> excludeHeaders) {
 

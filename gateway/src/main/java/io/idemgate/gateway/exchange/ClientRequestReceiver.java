@@ -70,14 +70,21 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         if (connection.pipeline().get(SslHandler.class) != null) {
             scheme = "https";
         }
+        // Here, not in channelActive: behind TLS (ALPN) or the h2c sniffer this handler is added to a
+        // connection that is already active. Formatted once; every exchange's log line and X-Forwarded-For use it.
+        rememberClientAddress(connection);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+        rememberClientAddress(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    private void rememberClientAddress(Channel connection) {
+        if ("-".equals(clientAddress) && connection.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             clientAddress = a.getAddress().getHostAddress();
         }
-        ctx.fireChannelActive();
     }
 
     @Override

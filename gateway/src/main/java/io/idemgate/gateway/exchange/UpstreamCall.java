@@ -82,7 +82,8 @@ final class UpstreamCall {
         HopByHopHeaders.strip(request.headers());
         MessageFraming.forUpstream(request, rc.line().uri(), chunked, length,
                 rc.line().absoluteForm() ? rc.line().host() : null, connection.authority());
-        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), rc.connection().scheme());
+        String client = rc.connection().clientAddress(); // "-": not an IP connection
+        rc.services().forwarded().applyToRequest(request.headers(), "-".equals(client) ? null : client, rc.connection().scheme());
         sentNanos = System.nanoTime();
         Channel up = connection.channel();
         up.write(request, up.voidPromise());

@@ -6,6 +6,7 @@ import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.RequestTimer;
 import io.idemgate.gateway.http.DecodedRequestHeaders;
+import io.idemgate.gateway.http.TrailerHeaders;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.Channel;
@@ -49,7 +50,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxChunkSize(config.maxChunkSize())
                 .setValidateHeaders(true)
                 // Counts Content-Length field lines before the decoder collapses them (RequestHeadRules).
-                .setHeadersFactory(DecodedRequestHeaders.FACTORY);
+                .setHeadersFactory(DecodedRequestHeaders.FACTORY)
+                .setTrailersFactory(TrailerHeaders.FACTORY); // after setValidateHeaders, which resets it
     }
 
     @Override
@@ -110,6 +112,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
      */
     private void addStream(ChannelPipeline p) {
         RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
+        p.addLast(PipelineNames.Http2Stream.END, new Http2StreamEnd());
         p.addLast(PipelineNames.Http2Stream.STALL_GUARD, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
         p.addLast(PipelineNames.Http2Stream.REQUEST_TIMER, timer);
         p.addLast(PipelineNames.Http2Stream.CODEC, new Http2StreamFrameToHttpObjectCodec(true, true));

@@ -1,5 +1,6 @@
 package io.idemgate.gateway.upstream;
 
+import io.idemgate.gateway.http.TrailerHeaders;
 import io.idemgate.gateway.tls.UpstreamTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.ChannelInitializer;
@@ -27,7 +28,8 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
     private final HttpDecoderConfig decoder = new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_RESPONSE_LINE)
             .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
-            .setMaxChunkSize(MAX_CHUNK);
+            .setMaxChunkSize(MAX_CHUNK)
+            .setTrailersFactory(TrailerHeaders.FACTORY);
 
     /**
      * @param poolIdleTimeout how long a pooled connection may sit unused before it closes

@@ -35,7 +35,8 @@ class RoutesJsonTest {
                         Duration.ofHours(24), Duration.ofSeconds(30), IdempotencyConfig.Concurrent.WAIT,
                         Duration.ofSeconds(10), StatusSet.parse(List.of("2xx", "4xx")),
                         StatusSet.parse(List.of("408", "409", "425", "429")), 1 << 20, 1 << 20,
-                        IdempotencyConfig.OutcomeUnknown.REEXECUTE, "", IdempotencyConfig.OnStoreFailure.FAIL_CLOSED));
+                        IdempotencyConfig.OutcomeUnknown.REEXECUTE, "", IdempotencyConfig.OnStoreFailure.FAIL_CLOSED,
+                        new IdempotencyConfig.Replay(List.of())));
     }
 
     @Test

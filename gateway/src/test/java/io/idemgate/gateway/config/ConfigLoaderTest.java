@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 StatusSet.parse(List.of("2xx")), StatusSet.parse(List.of("409", "429")),
                 64 * 1024, 2 * 1024 * 1024,
                 IdempotencyConfig.OutcomeUnknown.REJECT, "Idempotency-Fence",
-                IdempotencyConfig.OnStoreFailure.FAIL_OPEN));
+                IdempotencyConfig.OnStoreFailure.FAIL_OPEN, new IdempotencyConfig.Replay(List.of())));
     }
 
     @Test

@@ -4,9 +4,12 @@ import static io.idemgate.gateway.store.redis.RecordCodec.bytes;
 
 import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
+import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
 import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -48,12 +52,36 @@ final class RecordScripts {
         this.redis = Objects.requireNonNull(redis, "redis");
     }
 
+    /**
+     * A plain GET first: a completed record (or an outcome-unknown one this claim may not take over) is
+     * answered from it, with no script, as the claim script would answer it (such a record only changes by
+     * expiring or being purged). Anything else (no record, in flight, a record of format 1 or 2) goes to the
+     * claim script, which decides atomically.
+     */
     CompletableFuture<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
                                          boolean takeOverUnknown, Duration unknownTtl) {
-        return CLAIM.<List<Object>>run(redis.get(), keys.recordAndFence(id), bytes(fingerprint), bytes(owner),
-                        bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
-                        keys.channel(), bytes(id))
-                .thenApply(this::claimResult);
+        PackedRecord.word(fingerprint, "fingerprint");
+        PackedRecord.word(owner, "owner");
+        RedisClusterAsyncCommands<byte[], byte[]> commands = redis.get();
+        return commands.get(keys.record(id)).toCompletableFuture()
+                .handle((value, failure) -> {
+                    if (failure != null && !wrongType(failure)) {
+                        return CompletableFuture.<ClaimResult>failedFuture(failure);
+                    }
+                    // An in-flight record needs the server's clock (its lease): left to the script, not decoded.
+                    if (failure == null && value != null && PackedRecord.settled(value)) {
+                        IdempotencyRecord record = PackedRecord.decode(value, this::body);
+                        if (record instanceof Completed || record instanceof OutcomeUnknown unknown
+                                && !(takeOverUnknown && unknown.fingerprint().equals(fingerprint))) {
+                            return CompletableFuture.<ClaimResult>completedFuture(new ClaimResult.Existing(record));
+                        }
+                    }
+                    return CLAIM.<List<Object>>run(commands, keys.recordAndFence(id), bytes(fingerprint),
+                                    bytes(owner), bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"),
+                                    bytes(unknownTtl.toMillis()), keys.channel(), bytes(id))
+                            .thenApply(this::claimResult);
+                })
+                .thenCompose(claimed -> claimed);
     }
 
     CompletableFuture<Boolean> renew(String id, String owner, long fence, Duration lease) {
@@ -61,7 +89,7 @@ final class RecordScripts {
     }
 
     /**
-     * A body of one chunk goes inline in the record, so a replay is one round trip. A larger one is first
+     * A body of one chunk goes inline in the record, so a replay is one GET. A larger one is first
      * staged chunk by chunk (one command each, pipelined on the connection) under a key of this attempt's
      * own; the complete script then checks ownership and adopts it, or drops it if refused.
      */
@@ -70,18 +98,14 @@ final class RecordScripts {
         if (!(response.body() instanceof BodyChunks body)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("complete needs a body in memory"));
         }
-        byte[] status = bytes(response.status());
-        byte[] headers = RecordCodec.encodeHeaders(response.headers());
-        byte[] omitted = bytes(response.bodyOmitted() ? "1" : "0");
         if (body.chunkCount() <= 1) {
-            byte[] inline = body.chunkCount() == 0 ? new byte[0] : body.chunkNow(0);
             return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(),
-                    bytes(id), status, headers, inline, omitted);
+                    bytes(id), PackedRecord.completedTail(response, body, null));
         }
         byte[] staging = keys.staging(id, owner, fence);
         byte[][] both = {keys.record(id), staging};
-        byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(), bytes(id), status, headers,
-                new byte[0], omitted, bytes(body.chunkCount()), bytes(body.length()),
+        byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(), bytes(id),
+                PackedRecord.completedTail(response, body, RecordCodec.utf8(staging)), bytes(body.chunkCount()),
                 bytes(ttl.plus(BODY_GRACE).toMillis())};
         return stage(staging, body)
                 .thenCompose(staged -> COMPLETE.<Long>run(redis.get(), both, args))
@@ -98,11 +122,24 @@ final class RecordScripts {
                 bytes(id), bytes(reason));
     }
 
+    /** One GET (atomic by itself, no script); a record of format 1 or 2 is a hash, read by one HGETALL. */
     CompletableFuture<Optional<IdempotencyRecord>> get(String id) {
-        // One HGETALL is atomic by itself; no script needed to read.
-        return redis.get().hgetall(keys.record(id)).toCompletableFuture()
-                .thenApply(hash -> hash.isEmpty() ? Optional.<IdempotencyRecord>empty()
-                        : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash), this::body)));
+        RedisClusterAsyncCommands<byte[], byte[]> commands = redis.get();
+        byte[] key = keys.record(id);
+        return commands.get(key).toCompletableFuture()
+                .handle((value, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(value == null ? Optional.<IdempotencyRecord>empty()
+                                : Optional.of(PackedRecord.decode(value, this::body)));
+                    }
+                    if (!wrongType(failure)) {
+                        return CompletableFuture.<Optional<IdempotencyRecord>>failedFuture(failure);
+                    }
+                    return commands.hgetall(key).toCompletableFuture()
+                            .thenApply(hash -> hash.isEmpty() ? Optional.<IdempotencyRecord>empty()
+                                    : Optional.of(RecordCodec.decode(RecordCodec.stringKeys(hash), this::body)));
+                })
+                .thenCompose(read -> read);
     }
 
     CompletableFuture<Boolean> delete(String id) {
@@ -136,10 +173,21 @@ final class RecordScripts {
 
     private ClaimResult claimResult(List<Object> reply) {
         String kind = RecordCodec.utf8((byte[]) reply.get(0));
-        if ("claimed".equals(kind)) {
-            long fence = Long.parseLong(RecordCodec.utf8((byte[]) reply.get(1)));
-            return new ClaimResult.Claimed(fence, "1".equals(RecordCodec.utf8((byte[]) reply.get(2))));
-        }
-        return new ClaimResult.Existing(RecordCodec.decode(RecordCodec.fields(reply, 1), this::body));
+        return switch (kind) {
+            case "claimed" -> new ClaimResult.Claimed(Long.parseLong(RecordCodec.utf8((byte[]) reply.get(1))),
+                    "1".equals(RecordCodec.utf8((byte[]) reply.get(2))));
+            case "existing" -> new ClaimResult.Existing(PackedRecord.decode((byte[]) reply.get(1), this::body));
+            // A record of format 1 or 2, as its fields.
+            case "legacy" -> new ClaimResult.Existing(RecordCodec.decode(RecordCodec.fields(reply, 1), this::body));
+            default -> throw new IllegalStateException("unexpected claim reply " + kind);
+        };
+    }
+
+    /** A record of format 1 or 2 is a hash: a GET on it fails with WRONGTYPE. */
+    private static boolean wrongType(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                && cause.getMessage().startsWith("WRONGTYPE");
     }
 }

@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared store: every record is one Redis hash, every state change one Lua script (atomic on the
+ * The shared store: every record is one Redis string (format 3, {@link PackedRecord}; hashes of formats 1
+ * and 2 are still read, {@link RecordCodec}), every state change one Lua script (atomic on the
  * server, timed by the server clock), so many gateway instances see one truth. Format, keys and
  * scripts: docs/store-format.md.
  *
