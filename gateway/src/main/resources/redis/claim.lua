@@ -1,6 +1,8 @@
--- Claim an idempotency key. KEYS[1] record hash, KEYS[2] the key's fence tombstone; ARGV: fingerprint,
+-- Claim an idempotency key. KEYS[1] the record, KEYS[2] the key's fence tombstone; ARGV: fingerprint,
 -- owner, lease ms, takeover (1/0), unknown ttl ms, channel, id. Times come from the server clock so
--- gateway clocks never matter. Answers {'claimed', fence, tookOver} or {'existing', field, value, ...}.
+-- gateway clocks never matter. Answers {'claimed', fence, tookOver}, {'existing', record} or, for a record
+-- of format 1 or 2 (a hash, written by an earlier release), {'legacy', field, value, ...}.
+-- Record format 3 (one string, header line first): docs/store-format.md.
 local key = KEYS[1]
 local fp, owner, lease, takeover, unknown_ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] == '1', tonumber(ARGV[5])
 local t = redis.call('TIME')
@@ -16,42 +18,60 @@ local function next_fence(previous)
   return math.max(floor, math.max(previous, last) + 1)
 end
 
-local function own(fence, took_over)
-  -- Waiters of the attempt taken over keep waiting for this one: keep their mark.
-  local watched = redis.call('HGET', key, 'watched')
-  redis.call('DEL', key)
-  redis.call('HSET', key, 'v', '1', 'state', 'inflight', 'fp', fp, 'fence', n(fence), 'owner', owner,
-    'lease_until', n(now + lease), 'unknown_ttl', n(unknown_ttl), 'created', n(now))
-  -- A gateway that dies mid-request leaves no key behind forever: past its lease the record would be
-  -- outcome-unknown for unknown_ttl, so it may vanish then.
-  if watched then
-    redis.call('HSET', key, 'watched', watched)
-  end
-  redis.call('PEXPIRE', key, lease + unknown_ttl)
+-- A gateway that dies mid-request leaves no key behind forever: past its lease the record would be
+-- outcome-unknown for unknown_ttl, so it may vanish then. Waiters of an attempt taken over keep waiting
+-- for this one: 'watched' is carried over.
+local function own(fence, took_over, watched)
+  redis.call('SET', key, '3 I ' .. n(fence) .. ' ' .. n(now) .. ' ' .. n(now + lease) .. ' ' .. n(unknown_ttl)
+    .. ' ' .. watched .. ' ' .. fp .. ' ' .. owner .. '\n', 'PX', lease + unknown_ttl)
   return {'claimed', n(fence), took_over and '1' or '0'}
 end
 
-local state = redis.call('HGET', key, 'state')
-if not state then
-  return own(next_fence(0), false)
+local record = redis.pcall('GET', key)
+if not record then
+  return own(next_fence(0), false, '0')
 end
-local same = redis.call('HGET', key, 'fp') == fp
-local fence = tonumber(redis.call('HGET', key, 'fence'))
-if state == 'inflight' and tonumber(redis.call('HGET', key, 'lease_until')) <= now then
-  if same and takeover then
-    return own(next_fence(fence), true)
+local legacy = type(record) == 'table'
+if legacy and not string.find(record.err, 'WRONGTYPE', 1, true) then
+  return record
+end
+local state, fence, created, lease_until, watched, held_fp
+if legacy then
+  -- Format 1 or 2: read as before; rewritten in format 3 only if this claim changes it.
+  local h = redis.call('HMGET', key, 'state', 'fence', 'created', 'lease_until', 'watched', 'fp')
+  state = h[1] == 'inflight' and 'I' or h[1] == 'unknown' and 'U' or 'C'
+  fence, created, lease_until, watched, held_fp = h[2], h[3], h[4], h[5] == '1' and '1' or '0', h[6]
+elseif string.sub(record, 1, 2) ~= '3 ' then
+  return redis.error_reply('ERR unsupported record format')
+else
+  state = string.sub(record, 3, 3)
+  if state == 'C' then
+    return {'existing', record}
+  elseif state == 'I' then
+    fence, created, lease_until, watched, held_fp = string.match(record, '^3 I (%d+) (%d+) (%d+) %d+ (%d) (%S+)')
+  else
+    fence, created, held_fp = string.match(record, '^3 U (%d+) (%d+) %d+ %d+ (%S+)')
   end
-  local watched = redis.call('HGET', key, 'watched')
-  redis.call('HDEL', key, 'owner', 'lease_until', 'unknown_ttl', 'watched')
-  redis.call('HSET', key, 'state', 'unknown', 'reason', 'lease expired', 'since', n(now),
-    'expires', n(now + unknown_ttl))
-  redis.call('PEXPIRE', key, unknown_ttl)
-  if watched then
+end
+
+local same = held_fp == fp
+if state == 'I' and tonumber(lease_until) <= now then
+  if same and takeover then
+    return own(next_fence(tonumber(fence)), true, watched)
+  end
+  record = '3 U ' .. fence .. ' ' .. created .. ' ' .. n(now) .. ' ' .. n(now + unknown_ttl) .. ' ' .. held_fp
+    .. '\nlease expired'
+  redis.call('SET', key, record, 'PX', unknown_ttl)
+  if watched == '1' then
     redis.call('PUBLISH', ARGV[6], ARGV[7])
   end
-elseif state == 'unknown' and same and takeover then
-  return own(next_fence(fence), true)
+  return {'existing', record}
+elseif state == 'U' and same and takeover then
+  return own(next_fence(tonumber(fence)), true, '0')
 end
-local reply = redis.call('HGETALL', key)
-table.insert(reply, 1, 'existing')
-return reply
+if legacy then
+  local reply = redis.call('HGETALL', key)
+  table.insert(reply, 1, 'legacy')
+  return reply
+end
+return {'existing', record}

@@ -1,5 +1,5 @@
--- ARGV: owner, fence, lease ms.
+-- ARGV: owner, fence, lease ms. The key lives for the new lease plus the record's unknown ttl.
 local lease = tonumber(ARGV[3])
-redis.call('HSET', key, 'lease_until', n(now + lease))
-redis.call('PEXPIRE', key, lease + tonumber(redis.call('HGET', key, 'unknown_ttl')))
+redis.call('SET', key, '3 I ' .. fence .. ' ' .. created .. ' ' .. n(clock() + lease) .. ' ' .. unknown_ttl .. ' '
+  .. (watched and '1' or '0') .. ' ' .. fp .. ' ' .. owner .. '\n', 'PX', lease + tonumber(unknown_ttl))
 return 1

@@ -32,10 +32,12 @@ import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.tls.TlsFileException;
 import io.idemgate.gateway.transport.Transport;
 import io.idemgate.gateway.upstream.UpstreamClient;
+import io.idemgate.gateway.warmup.WarmUpReport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.Future;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -73,12 +75,16 @@ public final class Gateway implements AutoCloseable {
     private final AccessLogWriter accessLogWriter;
     private final ServerTls serverTls; // null: cleartext
     private final ServerTls adminTls;  // null: cleartext
+    /** A private instance (the warm-up's): its start and stop are logged at DEBUG, not as the gateway's. */
+    private final boolean quiet;
     private CertificateWatcher certificateWatcher;
     /** How often certificate files are looked at for a change. */
     private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(1);
 
-    private Gateway(GatewayConfig config, Path configFile, PrometheusRegistry registry) {
+    private Gateway(GatewayConfig config, Path configFile, PrometheusRegistry registry, PrintStream accessOut,
+                    boolean quiet) {
         this.config = config;
+        this.quiet = quiet;
         // First: a bad certificate stops the start before any thread exists.
         this.serverTls = serverTls(config.server().tls(), true);
         this.adminTls = serverTls(config.admin().tls(), false);
@@ -93,7 +99,7 @@ public final class Gateway implements AutoCloseable {
         metrics.registerStoreHealth(storeHealth);
         this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
         KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
-        this.accessLogWriter = accessLogWriter(config.logging());
+        this.accessLogWriter = accessLogWriter(config.logging(), accessOut);
         if (accessLogWriter != null) {
             metrics.registerAccessLogDropped(accessLogWriter::dropped);
         }
@@ -102,7 +108,7 @@ public final class Gateway implements AutoCloseable {
                 new DrainSignal(), store, new OwnerIds(), new BufferedBodyBudget(config.server().maxBufferedRequestBytes()),
                 keyHasher);
         metrics.registerBufferedRequestBytes(services.bodyBudget()::used);
-        this.proxy = new ProxyServer(config.server(), services, transport, ioGroup, serverTls);
+        this.proxy = new ProxyServer(config.server(), services, transport, ioGroup, serverTls, !quiet);
         RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), store, keyHasher);
         this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
                 .health()
@@ -125,9 +131,27 @@ public final class Gateway implements AutoCloseable {
      * on {@code POST /admin/reload}, {@link #reloader()} and, if configured, a change to the file.
      */
     public static Gateway start(GatewayConfig config, Path configFile) throws InterruptedException {
+        return start(config, configFile, null);
+    }
+
+    /** As above, after a warm-up: {@code warmUp} (null: none ran) is shown in {@code idemgate_warm_up_*}. */
+    public static Gateway start(GatewayConfig config, Path configFile, WarmUpReport warmUp) throws InterruptedException {
         PrometheusRegistry registry = new PrometheusRegistry();
-        Gateway g = new Gateway(config, configFile, registry);
+        Gateway g = new Gateway(config, configFile, registry, System.out, false);
         g.metrics.registerJvmMetrics();
+        if (warmUp != null) {
+            g.metrics.registerWarmUp(warmUp.requests(), warmUp.duration().toNanos() / 1e9);
+        }
+        g.startListeners();
+        return g;
+    }
+
+    /**
+     * A private gateway, the warm-up's: its own metrics registry (no JVM metrics), access lines to
+     * {@code accessOut}, its start and stop logged at DEBUG. Its config says where it listens and what it reaches.
+     */
+    public static Gateway startPrivate(GatewayConfig config, PrintStream accessOut) throws InterruptedException {
+        Gateway g = new Gateway(config, null, new PrometheusRegistry(), accessOut, true);
         g.startListeners();
         return g;
     }
@@ -148,7 +172,8 @@ public final class Gateway implements AutoCloseable {
             close();
             throw e;
         }
-        log.atInfo().addKeyValue("routes", config.routes().size()).addKeyValue("config", config.origin())
+        (quiet ? log.atDebug() : log.atInfo()).addKeyValue("routes", config.routes().size())
+                .addKeyValue("config", config.origin())
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
     }
 
@@ -248,7 +273,7 @@ public final class Gateway implements AutoCloseable {
         if (accessLogWriter != null) {
             accessLogWriter.close(); // after the loops: every exchange's line is queued by now
         }
-        log.info("idemgate stopped{}", clean ? "" : " (some exchanges were cut short)");
+        (quiet ? log.atDebug() : log.atInfo()).log("idemgate stopped{}", clean ? "" : " (some exchanges were cut short)");
         return clean;
     }
 
@@ -256,11 +281,11 @@ public final class Gateway implements AutoCloseable {
      * The access log's writer, or null when it is off (by {@code logging.access-log}, or by the
      * {@code idemgate.access} logger's level in a custom logback configuration).
      */
-    private static AccessLogWriter accessLogWriter(LoggingConfig logging) {
+    private static AccessLogWriter accessLogWriter(LoggingConfig logging, PrintStream out) {
         if (!logging.accessLog() || !LoggerFactory.getLogger(ACCESS_LOGGER).isInfoEnabled()) {
             return null;
         }
-        return new AccessLogWriter(logging.format() == LoggingConfig.Format.JSON, ACCESS_LOG_QUEUE, System.out);
+        return new AccessLogWriter(logging.format() == LoggingConfig.Format.JSON, ACCESS_LOG_QUEUE, out);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.idemgate.gateway.reload.RouteReloader;
 import io.idemgate.gateway.store.StoreStartException;
 import io.idemgate.gateway.tls.TlsCheck;
 import io.idemgate.gateway.transport.CannotListenException;
+import io.idemgate.gateway.warmup.WarmUp;
 import io.netty.util.ResourceLeakDetector;
 import java.io.PrintStream;
 import java.net.URI;
@@ -111,7 +112,8 @@ public final class GatewayMain {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, configPath);
+            // Before any listener binds: the port opens on compiled code (server.warm-up; never fails the start).
+            gateway = Gateway.start(config, configPath, WarmUp.run(config));
         } catch (CannotListenException | StoreStartException e) {
             err.println("idemgate: " + e.getMessage()); // one line: what, where, and the setting to change
             return 1;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped fat jar as a separate process, the way operators run it: a heap and direct-memory limit
  * far below the bodies streamed through it (so buffering a body would fail the run), leak detection at
- * PARANOID, graceful SIGTERM, and {@code --check-config}.
+ * PARANOID, a warm-up before the start, graceful SIGTERM, and {@code --check-config}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayProcessIT {
@@ -60,7 +60,7 @@ class GatewayProcessIT {
         Path config = dir.resolve("gateway.conf");
         Files.writeString(config, """
                 idemgate {
-                  server { host = "127.0.0.1", port = %d, shutdown-grace = 10s }
+                  server { host = "127.0.0.1", port = %d, shutdown-grace = 10s, warm-up = 1s }
                   admin { host = "127.0.0.1", port = %d }
                   routes = [ { name = stream, match { path = "/**" },
                                upstream { urls = ["%s"], response-timeout = 20s }, idempotency { mode = off } } ]
@@ -124,6 +124,37 @@ class GatewayProcessIT {
         assertThat(ko.output).contains("bad.conf").contains("urls");
     }
 
+    /**
+     * Issue #13: a normal start (no --check-config) validates too. Free listener ports, so a gateway that
+     * skipped validation would start and the bounded wait would fail the test.
+     */
+    @Test
+    void aNormalStartWithAnInvalidConfigExitsNonZeroNamingTheKeyAndLine() throws Exception {
+        Path bad = dir.resolve("invalid.conf");
+        Files.writeString(bad, """
+                idemgate {
+                  server { host = "127.0.0.1", port = %d }
+                  admin { host = "127.0.0.1", port = %d }
+                  routes = [ { name = pay, match { path = "/**" }, upstream { urls = ["%s"] },
+                               idempotency { mode = sometimes } } ]
+                }
+                """.formatted(freePort(), freePort(), upstream.url()));
+        Path out = dir.resolve("invalid.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-jar", JAR.toString(), "--config", bad.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits instead of starting").isTrue();
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(out);
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(output).contains("Invalid configuration").contains("invalid.conf: 5:")
+                .contains("idemgate.routes[0].idempotency.mode").contains("sometimes")
+                .doesNotContain("idemgate started").doesNotContain("Exception");
+    }
+
     @Test
     void sighupReloadsTheRoutesAndKeepsServing() throws Exception {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(gateway.pid())).start();
@@ -134,6 +165,17 @@ class GatewayProcessIT {
         assertThat(Files.readString(log)).contains("(sighup)");
         assertThat(gateway.isAlive()).isTrue();
         assertThat(healthy()).isTrue();
+    }
+
+    @Test
+    void warmsUpOnceBeforeItsPortOpens() throws Exception {
+        String text = Files.readString(log);
+        assertThat(text).contains("warm-up done:");
+        assertThat(text.indexOf("warm-up done:")).as("the warm-up ends before the port opens")
+                .isLessThan(text.indexOf("proxy listening"));
+        assertThat(text.split("proxy listening", -1)).as("one listening line: the private one is quiet").hasSize(2);
+        assertThat(text.split("idemgate started", -1)).hasSize(2);
+        assertThat(text).doesNotContain("/warm-up/");
     }
 
     /** Last: it ends the shared process. */

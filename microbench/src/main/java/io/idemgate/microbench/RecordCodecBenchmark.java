@@ -2,6 +2,7 @@ package io.idemgate.microbench;
 
 import io.idemgate.gateway.idempotency.BodyChunks;
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
+import io.idemgate.gateway.store.redis.PackedRecord;
 import io.idemgate.gateway.store.redis.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -27,7 +28,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * recorder made them, not copied). {@code decode}: a completed record's hash as the claim returns it:
  * with its body inline (1 KiB) or pointing at its body key (256 KiB, chunks not read here: a replay
  * fetches them one by one). {@code decodeLegacyInline}: a v1 record of an earlier release with the body
- * inline whatever its size, split into chunks as it is read.
+ * inline whatever its size, split into chunks as it is read. {@code decodePacked}: the same completed record
+ * in format 3, one string as a replay's GET returns it (docs/store-format.md); {@code decode} is the same
+ * record as a format-2 hash, for comparison.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +52,7 @@ public class RecordCodecBenchmark {
     private BodyChunks body;
     private Map<String, byte[]> hash;
     private Map<String, byte[]> legacyHash;
+    private byte[] packed;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -65,6 +69,7 @@ public class RecordCodecBenchmark {
             hash.put("chunks", text(Integer.toString(body.chunkCount())));
             hash.put("length", text(Integer.toString(bodyBytes)));
         }
+        packed = packed(bytes);
         legacyHash = completed("1");
         legacyHash.put("headers", RecordCodec.encodeHeaders(headers));
         legacyHash.put("body", bytes);
@@ -87,6 +92,11 @@ public class RecordCodecBenchmark {
     }
 
     @Benchmark
+    public IdempotencyRecord decodePacked() {
+        return PackedRecord.decode(packed, NOT_READ);
+    }
+
+    @Benchmark
     public IdempotencyRecord decodeLegacyInline() {
         return RecordCodec.decode(legacyHash, NOT_READ);
     }
@@ -103,6 +113,23 @@ public class RecordCodecBenchmark {
         fields.put("completed", text("1764230400187"));
         fields.put("expires", text("1764316800187"));
         return fields;
+    }
+
+    /** As complete.lua writes it: the header line, the headers' JSON, the body if it is one chunk. */
+    private byte[] packed(byte[] bytes) {
+        byte[] json = RecordCodec.encodeHeaders(headers);
+        boolean inline = body.chunkCount() <= 1;
+        byte[] line = text("3 C 1764230400000001 1764230400000 1764230400187 1764316800187 "
+                + "9c1e0b4f7a6d2e58c3b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9 201 0 " + json.length + " "
+                + body.chunkCount() + " " + bytes.length + " " + (inline ? "-" : "idemgate:{3f5a}:body:1:gw-a1b2/17")
+                + "\n");
+        byte[] value = new byte[line.length + json.length + (inline ? bytes.length : 0)];
+        System.arraycopy(line, 0, value, 0, line.length);
+        System.arraycopy(json, 0, value, line.length, json.length);
+        if (inline) {
+            System.arraycopy(bytes, 0, value, line.length + json.length, bytes.length);
+        }
+        return value;
     }
 
     private static byte[] text(String value) {

@@ -5,6 +5,8 @@ import io.idemgate.gateway.config.MatchConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.config.StatusSet;
 import io.idemgate.gateway.config.UpstreamConfig;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.route.RouteTable;
 import java.net.URI;
@@ -70,12 +72,12 @@ public class RouteMatchBenchmark {
         UpstreamConfig upstream = new UpstreamConfig(List.of(URI.create("http://127.0.0.1:8081")),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 64, 64, Duration.ofSeconds(60));
         IdempotencyConfig idem = new IdempotencyConfig(IdempotencyConfig.Mode.KEY, Set.of("POST"),
-                new IdempotencyConfig.Key("Idempotency-Key", "", true, 255, false), new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT),
-                new IdempotencyConfig.Fingerprint(List.of(), true, List.of()), Duration.ofHours(24),
+                new KeyPolicy("Idempotency-Key", "", true, 255, false), new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT),
+                new FingerprintPolicy(List.of(), true, List.of()), Duration.ofHours(24),
                 Duration.ofSeconds(30), IdempotencyConfig.Concurrent.WAIT, Duration.ofSeconds(10),
                 StatusSet.parse(List.of("2xx", "4xx")), StatusSet.parse(List.of("408", "409", "425", "429")),
                 1 << 20, 1 << 20, IdempotencyConfig.OutcomeUnknown.REEXECUTE, "",
-                IdempotencyConfig.OnStoreFailure.FAIL_CLOSED);
+                IdempotencyConfig.OnStoreFailure.FAIL_CLOSED, new IdempotencyConfig.Replay(List.of()));
         return new RouteConfig(name, new MatchConfig(Optional.ofNullable(host), path, methods), upstream, idem);
     }
 }

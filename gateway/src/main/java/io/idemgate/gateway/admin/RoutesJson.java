@@ -7,6 +7,8 @@ import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.config.MatchConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.config.UpstreamConfig;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -77,7 +79,7 @@ public final class RoutesJson {
         g.writeObjectFieldStart("idempotency");
         g.writeStringField("mode", keyword(p.mode()));
         writeStrings(g, "methods", p.methods().stream().sorted().toList());
-        IdempotencyConfig.Key key = p.key();
+        KeyPolicy key = p.key();
         g.writeObjectFieldStart("key");
         g.writeStringField("header", key.header());
         g.writeStringField("json-pointer", key.jsonPointer());
@@ -105,7 +107,7 @@ public final class RoutesJson {
             g.writeEndObject();
         }
         g.writeEndObject();
-        IdempotencyConfig.Fingerprint fp = p.fingerprint();
+        FingerprintPolicy fp = p.fingerprint();
         g.writeObjectFieldStart("replay");
         writeStrings(g, "exclude-headers", p.replay().excludeHeaders());
         g.writeEndObject();

@@ -2,6 +2,7 @@ package io.idemgate.gateway.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
+import java.time.Duration;
 
 /**
  * Builds {@link GatewayConfig} from the resolved tree: the listener, admin, logging and reload sections here,
@@ -63,7 +64,16 @@ final class GatewayConfigParser {
                 r.bytes("max-buffered-request-bytes", 1, Long.MAX_VALUE),
                 TlsFilesParser.optional(r.block("tls")),
                 r.bool("h2c"),
-                http2(r.block("http2")));
+                http2(r.block("http2")),
+                warmUp(r));
+    }
+
+    private static Duration warmUp(ConfigReader r) {
+        Duration warmUp = r.duration("warm-up", true);
+        if (warmUp.compareTo(ServerConfig.MAX_WARM_UP) > 0) {
+            r.problem("warm-up", "must be at most " + ServerConfig.MAX_WARM_UP.toSeconds() + "s (it delays every start)");
+        }
+        return warmUp;
     }
 
     private static Http2Config http2(ConfigReader r) {

@@ -1,5 +1,7 @@
 package io.idemgate.gateway.config;
 
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,13 +9,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** A route's idempotency policy, merged from {@code idemgate.defaults.idempotency} and the route's own block. */
+/**
+ * A route's idempotency policy, merged from {@code idemgate.defaults.idempotency} and the route's own block.
+ * The key and fingerprint parts are the domain's own types ({@link KeyPolicy}, {@link FingerprintPolicy}),
+ * validated here once.
+ */
 public record IdempotencyConfig(
         Mode mode,
         Set<String> methods,
-        Key key,
+        KeyPolicy key,
         Scope scope,
-        Fingerprint fingerprint,
+        FingerprintPolicy fingerprint,
         Duration ttl,
         Duration lease,
         Concurrent concurrent,
@@ -26,15 +32,6 @@ public record IdempotencyConfig(
         String fenceHeader,
         OnStoreFailure onStoreFailure,
         Replay replay) {
-
-    /** Without {@code idempotency.replay}: every end-to-end header is stored and replayed. */
-    public IdempotencyConfig(Mode mode, Set<String> methods, Key key, Scope scope, Fingerprint fingerprint, Duration ttl,
-                             Duration lease, Concurrent concurrent, Duration waitTimeout, StatusSet storeStatus,
-                             StatusSet releaseStatus, long maxRequestBody, long maxResponseBody,
-                             OutcomeUnknown outcomeUnknown, String fenceHeader, OnStoreFailure onStoreFailure) {
-        this(mode, methods, key, scope, fingerprint, ttl, lease, concurrent, waitTimeout, storeStatus, releaseStatus,
-                maxRequestBody, maxResponseBody, outcomeUnknown, fenceHeader, onStoreFailure, new Replay(List.of()));
-    }
 
     /** {@code idempotency.replay}: response headers never stored (and so never replayed). */
     public record Replay(List<String> excludeHeaders) {
@@ -99,26 +96,6 @@ public record IdempotencyConfig(
             return "Jwt[header=" + header + ", jwksFile=" + jwksFile + ", jwksUrl=" + jwksUrl + ", jwksCaFile=" + jwksCaFile
                     + ", jwksRefresh=" + jwksRefresh + ", hs256Secret=" + (hs256Secret.isPresent() ? "<set>" : "<none>")
                     + ", claims=" + claims + ", issuers=" + issuers + ", audiences=" + audiences + ", leeway=" + leeway + "]";
-        }
-    }
-
-    /** @param jsonPointer when non-empty the key is read from the JSON body at this pointer instead of the header */
-    public record Key(String header, String jsonPointer, boolean required, int maxLength, boolean strict) {
-    }
-
-    /**
-     * @param ignoreJsonFields JSON pointers removed before hashing a canonical JSON body
-     * @param maxJsonDepth a JSON body nested deeper is refused with 400 invalid-json
-     */
-    public record Fingerprint(List<String> headers, boolean json, List<String> ignoreJsonFields, int maxJsonDepth) {
-
-        public Fingerprint(List<String> headers, boolean json, List<String> ignoreJsonFields) {
-            this(headers, json, ignoreJsonFields, io.idemgate.gateway.idempotency.FingerprintPolicy.DEFAULT_MAX_JSON_DEPTH);
-        }
-
-        public Fingerprint {
-            headers = List.copyOf(headers);
-            ignoreJsonFields = List.copyOf(ignoreJsonFields);
         }
     }
 

@@ -2,6 +2,9 @@ package io.idemgate.gateway.config;
 
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.JsonPointer;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +23,7 @@ final class IdempotencyConfigParser {
         var key = key(r);
         var scope = new IdempotencyConfig.Scope(r.strings("scope.headers", IdempotencyConfigParser::checkHeaderName),
                 r.enumValue("scope.when-missing", IdempotencyConfig.WhenMissing.class), JwtConfigParser.parse(r));
-        var fingerprint = new IdempotencyConfig.Fingerprint(
+        var fingerprint = new FingerprintPolicy(
                 r.strings("fingerprint.headers", IdempotencyConfigParser::checkHeaderName),
                 r.bool("fingerprint.json"),
                 r.strings("fingerprint.ignore-json-fields", IdempotencyConfigParser::checkPointer),
@@ -50,7 +53,7 @@ final class IdempotencyConfigParser {
                 new IdempotencyConfig.Replay(r.strings("replay.exclude-headers", IdempotencyConfigParser::checkHeaderName)));
     }
 
-    private static IdempotencyConfig.Key key(ConfigReader r) {
+    private static KeyPolicy key(ConfigReader r) {
         String header = r.string("key.header").trim();
         String pointer = r.string("key.json-pointer").trim();
         // The header is only optional when the key comes from the body.
@@ -59,8 +62,9 @@ final class IdempotencyConfigParser {
         }
         if (!pointer.isEmpty() && checkPointer(pointer) != null) {
             r.problem("key.json-pointer", "must be empty or a JSON pointer starting with /, such as /id");
+            pointer = ""; // reported; the policy is built only to be thrown away with the others
         }
-        return new IdempotencyConfig.Key(header, pointer, r.bool("key.required"),
+        return new KeyPolicy(header, pointer, r.bool("key.required"),
                 r.integer("key.max-length", 1, MAX_KEY_LENGTH), r.bool("key.strict"));
     }
 
@@ -95,6 +99,14 @@ final class IdempotencyConfigParser {
     }
 
     static String checkPointer(String pointer) {
-        return pointer.startsWith("/") ? null : "must be a JSON pointer starting with /";
+        if (!pointer.startsWith("/")) {
+            return "must be a JSON pointer starting with /";
+        }
+        try {
+            JsonPointer.parse(pointer);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "must be a JSON pointer: '~' is followed by 0 or 1";
+        }
     }
 }

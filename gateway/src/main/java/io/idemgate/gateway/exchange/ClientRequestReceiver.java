@@ -19,7 +19,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,21 +41,14 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
 
     private static final Logger log = LoggerFactory.getLogger(ClientRequestReceiver.class);
 
-    /** Parked pipelined messages beyond which the connection stops reading until they are served. */
-    static final int MAX_PARKED = 64;
-    /** Parked body bytes beyond which the connection stops reading: what one connection may hold unasked. */
-    static final int MAX_PARKED_BYTES = 64 * 1024;
-
     private final ExchangeServices services;
     private final RequestTimer timer;
-    private final ArrayDeque<HttpObject> parked = new ArrayDeque<>();
-    private long parkedBytes;
+    private final ParkedRequests parked = new ParkedRequests();
     private ChannelHandlerContext ctx;
     private Exchange current;
     private boolean closing;
     private boolean resuming;
     private boolean pausedByExchange;
-    private boolean pausedByParking;
     private String clientAddress = "-";
     private String protocol = "http/1.1";
     private String scheme = "http";
@@ -78,14 +70,21 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         if (connection.pipeline().get(SslHandler.class) != null) {
             scheme = "https";
         }
+        // Here, not in channelActive: behind TLS (ALPN) or the h2c sniffer this handler is added to a
+        // connection that is already active. Formatted once; every exchange's log line and X-Forwarded-For use it.
+        rememberClientAddress(connection);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+        rememberClientAddress(ctx.channel());
+        ctx.fireChannelActive();
+    }
+
+    private void rememberClientAddress(Channel connection) {
+        if ("-".equals(clientAddress) && connection.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
             clientAddress = a.getAddress().getHostAddress();
         }
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -103,12 +102,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
             }
         }
         if (!parked.isEmpty() || (current != null && msg instanceof HttpRequest)) {
-            parked.add(http);
-            if (http instanceof HttpContent c) {
-                parkedBytes += c.content().readableBytes();
-            }
-            if ((parked.size() >= MAX_PARKED || parkedBytes > MAX_PARKED_BYTES) && !pausedByParking) {
-                pausedByParking = true;
+            if (parked.park(http)) {
                 updateAutoRead();
             }
             return;
@@ -138,11 +132,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         if (ex != null) {
             ex.onClientClosed();
         }
-        HttpObject m;
-        while ((m = parked.poll()) != null) {
-            ReferenceCountUtil.release(m);
-        }
-        parkedBytes = 0;
+        parked.clear();
         ctx.fireChannelInactive();
     }
 
@@ -241,7 +231,7 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
      * the common request costs no epoll re-arming.
      */
     private void updateAutoRead() {
-        boolean read = !pausedByExchange && !pausedByParking;
+        boolean read = !pausedByExchange && !parked.full();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
             if (read && timer != null) {
@@ -289,18 +279,11 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
         }
         resuming = true;
         try {
-            while (!parked.isEmpty() && (!(parked.peek() instanceof HttpRequest) || current == null && !closing)) {
-                HttpObject next = parked.poll();
-                if (next instanceof HttpContent c) {
-                    parkedBytes -= c.content().readableBytes();
-                }
-                dispatch(next);
+            while (!parked.isEmpty() && (!parked.nextIsRequest() || current == null && !closing)) {
+                dispatch(parked.take());
             }
         } finally {
             resuming = false;
-        }
-        if (pausedByParking && parked.size() < MAX_PARKED / 2 && parkedBytes <= MAX_PARKED_BYTES / 2) {
-            pausedByParking = false;
         }
         updateAutoRead();
     }

@@ -8,10 +8,13 @@ interface Exchange {
     /** A part of the request body; the exchange owns it. */
     void onRequestContent(HttpContent content);
 
-    /** The end of a client read burst. */
-    void onClientReadComplete();
+    /** The end of a client read burst: where an exchange that forwards the request flushes. */
+    default void onClientReadComplete() {
+    }
 
-    void onClientWritabilityChanged(boolean writable);
+    /** The client can take more (or no more) of the response: only an exchange that streams one cares. */
+    default void onClientWritabilityChanged(boolean writable) {
+    }
 
     void onClientClosed();
 

@@ -56,7 +56,6 @@ final class IdempotencyAnswers {
                 "The JSON body nests deeper than " + maxDepth + " levels, the most this route fingerprints.");
     }
 
-    /** @param state what the key's record is doing: {@code completed_with_other_payload}, {@code in_flight} or {@code outcome_unknown} */
     /** The {@code idempotency_state} of a 422: what the record holding the key (for another payload) is doing. */
     static String stateOf(IdempotencyRecord existing) {
         if (existing instanceof IdempotencyRecord.Completed) {
@@ -65,6 +64,7 @@ final class IdempotencyAnswers {
         return existing instanceof IdempotencyRecord.InFlight ? "in_flight" : "outcome_unknown";
     }
 
+    /** @param state what the key's record is doing: {@code completed_with_other_payload}, {@code in_flight} or {@code outcome_unknown} */
     static FullHttpResponse keyReused(ByteBufAllocator alloc, String state) {
         return ProblemResponses.build(alloc, Problem.KEY_REUSED,
                 "This idempotency key was used with a different request (method, path, body or headers).",

@@ -79,10 +79,6 @@ final class LocalExchange implements Exchange {
     }
 
     @Override
-    public void onClientReadComplete() {
-    }
-
-    @Override
     public void onClientWritabilityChanged(boolean writable) {
         if (sending) {
             response.onWritabilityChanged(writable);

@@ -3,7 +3,6 @@ package io.idemgate.gateway.exchange;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
 import io.idemgate.gateway.idempotency.Outcome;
-import io.idemgate.gateway.metrics.OutcomeLabel;
 import io.idemgate.gateway.metrics.RejectReason;
 import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.upstream.UpstreamListener;
@@ -11,7 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * answers by itself (502, 504…) it hands the connection to a {@link LocalExchange} and is done.
  * Threading: the client channel's event loop, which the upstream connection shares.
  */
-final class ProxyExchange implements Exchange, UpstreamListener {
+final class ProxyExchange implements Exchange, UpstreamListener, ResponseForwarder.Events {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -37,23 +35,22 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     private final ChannelHandlerContext ctx;
     private final RouteMetrics metrics;
     private final ResponseTap tap;
+    /** An idempotent execution: it outlives its client, since its side effect may already be under way. */
+    private final boolean execution;
     private final Outcome successOutcome;
     private final RequestForwarder requestBody;
     private final UpstreamCall call;
     private final ResponseForwarder response;
+    private final ExchangeAccounting accounting;
 
     private ProxyState state = ProxyState.NEW;
-    private long startNanos;
-    /** The access log's outcome for an exchange the gateway refused mid-way (no {@link Outcome} counted). */
-    private RejectReason refusal = RejectReason.MALFORMED;
-    private int status;
 
     ProxyExchange(RequestContext rc) {
-        this(rc, null, Outcome.PASSTHROUGH);
+        this(rc, ResponseTap.NONE, Outcome.PASSTHROUGH);
     }
 
     /**
-     * @param tap hears the response of an idempotent execution; null for pass-through
+     * @param tap hears the response of an idempotent execution; {@link ResponseTap#NONE} for pass-through
      * @param successOutcome what a completed exchange counts as
      */
     ProxyExchange(RequestContext rc, ResponseTap tap, Outcome successOutcome) {
@@ -61,10 +58,12 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         this.ctx = rc.ctx();
         this.metrics = rc.metrics();
         this.tap = tap;
+        this.execution = tap != ResponseTap.NONE;
         this.successOutcome = successOutcome;
         this.call = new UpstreamCall(rc);
-        this.response = new ResponseForwarder(rc, tap);
+        this.response = new ResponseForwarder(rc, tap, call, this);
         this.requestBody = new RequestForwarder(rc, call::restartClock);
+        this.accounting = new ExchangeAccounting(rc);
     }
 
     ProxyState state() {
@@ -73,9 +72,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     /** Counts the exchange in flight, then holds the body or takes an upstream connection. */
     void start() {
-        startNanos = System.nanoTime();
-        metrics.inflightIncrement();
-        rc.services().drain().exchangeStarted();
+        accounting.started();
         if (!requestBody.acceptExpectation()) {
             respondLocally(Problem.EXPECTATION_FAILED, "Only 'Expect: 100-continue' is supported.", Outcome.PASSTHROUGH);
             return;
@@ -115,13 +112,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
     }
 
     private void onUnavailable(boolean busy) {
-        if (tap != null) {
-            tap.onNoResponse(false, busy ? "upstream connection limit" : "upstream unreachable");
-        }
-        respondLocally(busy ? Problem.UPSTREAM_BUSY : Problem.UPSTREAM_UNREACHABLE,
-                busy ? "The connection limit to the upstream is reached; retry later."
-                     : "The upstream could not be reached; the request was not sent.",
-                Outcome.UPSTREAM_ERROR);
+        noResponse(busy ? UpstreamFailure.BUSY : UpstreamFailure.UNREACHABLE, 0);
     }
 
     // ---- client events
@@ -160,7 +151,7 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (state == ProxyState.DONE || state.clientGone()) {
             return;
         }
-        if (tap != null && state.withClientGone() != null) {
+        if (execution && state.withClientGone() != null) {
             moveTo(state.withClientGone());
             return;
         }
@@ -183,39 +174,17 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         if (state == ProxyState.DONE || requestBody.complete()) {
             return;
         }
-        refusal = RejectReason.BODY_TIMEOUT;
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("request body stalled");
-        } else {
-            respondLocally(Problem.REQUEST_TIMEOUT, "The request body received nothing for "
-                    + rc.services().server().requestBodyTimeout().toMillis() + " ms.", null);
-        }
+        accounting.refusedFor(RejectReason.BODY_TIMEOUT);
+        requestBodyFailed(Problem.REQUEST_TIMEOUT, "The request body received nothing for "
+                + rc.services().server().requestBodyTimeout().toMillis() + " ms.", "request body stalled");
     }
 
-    // ---- upstream events
+    // ---- upstream events (the response's own come through ResponseForwarder.Events)
 
     @Override
     public void onUpstreamMessage(HttpObject msg) {
         call.restartClock();
-        ResponseForwarder.Part part = response.classify(msg, state.phase());
-        if (part == ResponseForwarder.Part.HEAD) {
-            startResponse((HttpResponse) msg);
-            if (!(msg instanceof HttpContent content)) {
-                return;
-            }
-            part = response.classifyContent(content, state.phase());
-        }
-        switch (part) {
-            case MALFORMED_HEAD -> upstreamFailed("The upstream sent a malformed response.");
-            case BROKEN -> abortBoth("upstream response truncated");
-            case BODY -> {
-                if (!response.content((HttpContent) msg, state.clientGone())) {
-                    call.pauseReading(); // the client is slower than the upstream
-                }
-            }
-            case LAST -> finishResponse((LastHttpContent) msg);
-            default -> { } // released: interim, or not expected now (the fallback)
-        }
+        response.forward(msg, state.phase(), state.clientGone());
     }
 
     @Override
@@ -234,87 +203,52 @@ final class ProxyExchange implements Exchange, UpstreamListener {
 
     @Override
     public void onUpstreamDeadline() {
-        if (!call.attached() || state == ProxyState.DONE) {
-            return;
+        if (call.attached() && state != ProxyState.DONE) {
+            upstreamLost(UpstreamFailure.TIMEOUT);
         }
-        long waited = call.elapsed();
-        call.abort();
-        requestBody.stop();
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("upstream response stalled");
-            return;
-        }
-        metrics.upstreamLatency(RouteMetrics.TIMEOUT, waited);
-        if (tap != null) {
-            tap.onNoResponse(true, "upstream response timeout");
-        }
-        respondLocally(Problem.UPSTREAM_TIMEOUT, "The upstream did not answer within "
-                + rc.route().config().upstream().responseTimeout().toMillis() + " ms.", Outcome.UPSTREAM_ERROR);
     }
 
     @Override
     public void onUpstreamClosed() {
-        if (!call.attached()) {
-            return;
+        if (call.attached()) {
+            call.closed();
+            upstreamLost(UpstreamFailure.CLOSED);
         }
-        call.closed();
-        requestBody.stop();
+    }
+
+    /** The upstream call broke (a connection is attached only while awaiting or streaming the response). */
+    @Override
+    public void upstreamLost(UpstreamFailure failure) {
+        long waited = call.elapsed();
+        dropUpstream();
         if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("upstream closed mid-response");
-        } else if (state.phase() == ProxyState.AWAITING_RESPONSE) {
-            upstreamFailed("The upstream closed the connection before answering.");
+            abortBoth(failure.truncation());
+        } else {
+            noResponse(failure, waited);
         }
     }
 
-    private void startResponse(HttpResponse head) {
-        status = head.status().code();
+    @Override
+    public boolean responseBegins(int status) {
+        accounting.status(status);
         metrics.upstreamLatency(RouteMetrics.statusClass(status), call.answered());
-        if (moveTo(ProxyState.STREAMING_RESPONSE)) {
-            response.head(head, state.clientGone());
-        }
+        return moveTo(ProxyState.STREAMING_RESPONSE);
     }
 
-    private void finishResponse(LastHttpContent last) {
+    @Override
+    public void responseEnds(LastHttpContent last) {
         boolean wholeRequestSent = requestBody.sent();
         requestBody.stop();
         // Reusable only if the upstream keeps it alive and took our whole request.
         call.release(response.upstreamReusable() && wholeRequestSent);
-        response.last(last);
-        if (tap == null) {
-            deliverLast(last, true);
-            return;
-        }
-        // The last bytes wait until the answer is stored (SPEC §2: with min-replicas, on the replicas too): a
-        // client that has the whole response may rely on its retry replaying it.
-        tap.onResponseComplete().whenComplete((stored, err) -> {
-            boolean ok = err == null && Boolean.TRUE.equals(stored);
-            if (ctx.executor().inEventLoop()) {
-                deliverLast(last, ok);
+        response.last(last, stored -> {
+            if (state == ProxyState.DONE) {
+                last.release(); // ended meanwhile (client gone, shutdown): nothing left to send
             } else {
-                ctx.executor().execute(() -> deliverLast(last, ok));
+                response.deliverLast(last, stored, state.clientGone(),
+                        (keepAlive, why) -> finish(successOutcome, keepAlive && requestBody.complete(), why));
             }
         });
-    }
-
-    /** Writes the held last bytes, or, when the answer could not be stored, cuts the connection instead. */
-    private void deliverLast(LastHttpContent last, boolean stored) {
-        if (state == ProxyState.DONE) {
-            last.release(); // ended meanwhile (client gone, shutdown): nothing left to send
-            return;
-        }
-        if (state.clientGone()) {
-            last.release();
-            finish(successOutcome, false, stored ? "client gone; response stored" : "client gone; response not stored");
-            return;
-        }
-        if (!stored) {
-            last.release();
-            ctx.close();
-            finish(successOutcome, false, "response not stored; connection cut");
-            return;
-        }
-        response.writeLast(last).addListener(f -> finish(successOutcome,
-                f.isSuccess() && !response.closeAfterResponse() && requestBody.complete(), null));
     }
 
     // ---- failures
@@ -328,76 +262,73 @@ final class ProxyExchange implements Exchange, UpstreamListener {
         content.release();
         rc.connection().malformedInput();
         rc.services().metrics().rejected(RejectReason.MALFORMED);
-        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
-            abortBoth("malformed request body");
-        } else if (state != ProxyState.DONE) {
-            respondLocally(Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.", null);
-        }
+        requestBodyFailed(Problem.BAD_REQUEST, "The request body is not valid HTTP/1.1 framing.", "malformed request body");
         log.debug("malformed request body from {}: {}", rc.connection().clientAddress(), why);
     }
 
-    private void upstreamFailed(String detail) {
-        metrics.upstreamLatency(RouteMetrics.ERROR, call.elapsed());
-        if (tap != null) {
-            tap.onNoResponse(true, detail);
+    /** The gateway refuses the rest of the request: {@code problem}, or a close once the response has begun. */
+    private void requestBodyFailed(Problem problem, String detail, String abortReason) {
+        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
+            abortBoth(abortReason);
+        } else {
+            respondLocally(problem, detail, null);
         }
-        respondLocally(Problem.UPSTREAM_FAILED, detail, Outcome.UPSTREAM_ERROR);
+    }
+
+    /** No response will come: timed, the record hears why, the client gets the gateway's own answer. */
+    private void noResponse(UpstreamFailure failure, long waitedNanos) {
+        metrics.upstreamLatency(failure == UpstreamFailure.TIMEOUT ? RouteMetrics.TIMEOUT : RouteMetrics.ERROR, waitedNanos);
+        tap.onNoResponse(failure.mayHaveExecuted(), failure.reason());
+        respondLocally(failure.problem(),
+                failure.detail(rc.route().config().upstream().responseTimeout().toMillis()), Outcome.UPSTREAM_ERROR);
     }
 
     /** The response has begun and cannot be completed: closing tells the client it is truncated. */
     private void abortBoth(String why) {
-        call.abort();
-        requestBody.stop();
-        if (tap != null && state.phase() == ProxyState.STREAMING_RESPONSE) {
+        dropUpstream();
+        if (state.phase() == ProxyState.STREAMING_RESPONSE) {
             tap.onResponseTruncated(why);
         }
         ctx.close();
         finish(Outcome.PASSTHROUGH, false, why);
     }
 
-    /** Hands the connection to a {@link LocalExchange} that answers {@code problem}; this exchange ends. */
+    /** This exchange ends, and a {@link LocalExchange} answers {@code problem} on the connection. */
     private void respondLocally(Problem problem, String detail, Outcome outcome) {
         if (state == ProxyState.DONE) {
             return;
         }
-        call.abort();
-        requestBody.stop();
-        status = problem.status();
+        dropUpstream();
+        accounting.status(problem.status());
         boolean complete = requestBody.complete();
         boolean mustClose = rc.closeRequired() || requestBody.clientAwaitsContinue();
-        LocalExchange answer = new LocalExchange(ctx, rc.connection(),
-                ProblemResponses.build(ctx.alloc(), problem, detail), rc.clientKeepAlive(), complete, mustClose);
-        finish(outcome, false, null, answer);
+        end(outcome, null);
+        HandOver.local(rc, this, LocalResponse.of(ProblemResponses.build(ctx.alloc(), problem, detail)), complete, mustClose);
     }
 
+    /** The upstream call is dropped (its connection closes): nothing more of the request goes to it. */
+    private void dropUpstream() {
+        call.abort();
+        requestBody.stop();
+    }
+
+    /** Ends this exchange and tells the connection whether it stays for the next request. */
     private void finish(Outcome outcome, boolean keepAlive, String abortReason) {
-        finish(outcome, keepAlive, abortReason, null);
+        if (end(outcome, abortReason)) {
+            rc.connection().exchangeFinished(this, keepAlive);
+        }
     }
 
-    /** Ends this exchange once: counts, logs, and tells the connection what comes next. */
-    private void finish(Outcome outcome, boolean keepAlive, String abortReason, LocalExchange successor) {
+    /** Ends this exchange once: counted and logged. @return false if it had ended already */
+    private boolean end(Outcome outcome, String abortReason) {
         if (state == ProxyState.DONE) {
-            return;
+            return false;
         }
         moveTo(ProxyState.DONE);
         requestBody.end();
-        if (tap != null) {
-            tap.onExchangeEnd();
-        }
-        metrics.inflightDecrement();
-        rc.services().drain().exchangeEnded();
-        if (outcome != null) {
-            metrics.count(outcome);
-        }
-        rc.logAccess(abortReason == null ? status : 499, outcome == null ? refusal.label() : OutcomeLabel.of(outcome),
-                call.answeredNanos(), startNanos, tap != null ? tap.keyHash() : null, tap != null ? tap.fence() : 0);
-        if (successor != null) {
-            if (rc.connection().handOver(this, successor)) {
-                successor.begin();
-            }
-        } else {
-            rc.connection().exchangeFinished(this, keepAlive);
-        }
+        tap.onExchangeEnd();
+        accounting.ended(outcome, abortReason != null, call.answeredNanos(), tap);
+        return true;
     }
 
     /**

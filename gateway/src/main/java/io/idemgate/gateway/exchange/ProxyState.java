@@ -35,6 +35,8 @@ enum ProxyState {
 
     private static final Map<ProxyState, Set<ProxyState>> NEXT = new EnumMap<>(ProxyState.class);
     private static final Map<ProxyState, ProxyState> GONE = new EnumMap<>(ProxyState.class);
+    /** {@link #phase()} by ordinal: asked several times per exchange, so looked up, not searched (no iterator). */
+    private static final ProxyState[] PHASE = new ProxyState[values().length];
 
     static {
         allow(NEW, BUFFERING, ACQUIRING, NEW_CLIENT_GONE, DONE);
@@ -51,6 +53,10 @@ enum ProxyState {
         GONE.put(ACQUIRING, ACQUIRING_CLIENT_GONE);
         GONE.put(AWAITING_RESPONSE, AWAITING_RESPONSE_CLIENT_GONE);
         GONE.put(STREAMING_RESPONSE, STREAMING_RESPONSE_CLIENT_GONE);
+        for (ProxyState s : values()) {
+            PHASE[s.ordinal()] = s;
+        }
+        GONE.forEach((withClient, gone) -> PHASE[gone.ordinal()] = withClient);
     }
 
     private static void allow(ProxyState from, ProxyState... to) {
@@ -62,7 +68,7 @@ enum ProxyState {
     }
 
     boolean clientGone() {
-        return GONE.containsValue(this);
+        return PHASE[ordinal()] != this;
     }
 
     /** The twin of this state once the client has left; null where the exchange cannot outlive its client. */
@@ -72,11 +78,6 @@ enum ProxyState {
 
     /** The same step with the client there: what the exchange's events switch on. */
     ProxyState phase() {
-        for (Map.Entry<ProxyState, ProxyState> e : GONE.entrySet()) {
-            if (e.getValue() == this) {
-                return e.getKey();
-            }
-        }
-        return this;
+        return PHASE[ordinal()];
     }
 }

@@ -3,6 +3,7 @@ package io.idemgate.gateway.exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  *       Time during which the gateway itself stopped reading (backpressure) does not count.</li>
  * </ul>
  * Expiry fires {@link #HEADER_TIMEOUT} or {@link #BODY_TIMEOUT} down the pipeline to the receiver.
- * One per connection; event loop only.
+ * One per HTTP/1.1 connection, or per HTTP/2 stream: there it sits before the frame-to-HTTP/1.1 codec and
+ * counts the stream's frames as its bytes. A stream's head arrives whole in one header block, whose time
+ * the connection bounds ({@code server.Http2HeaderTimer}), so on a stream only the body clock matters.
+ * Event loop only.
  */
 public final class RequestTimer extends ChannelInboundHandlerAdapter {
 
@@ -71,7 +75,7 @@ public final class RequestTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf) {
+        if (msg instanceof ByteBuf || msg instanceof Http2StreamFrame) {
             if (phase == Phase.BETWEEN_REQUESTS) {
                 phase = Phase.HEAD;
                 headStart = System.nanoTime();

@@ -2,7 +2,6 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.MessageFraming;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,33 +13,53 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The upstream → client half of a {@link ProxyExchange}: the response head with the gateway's framing
  * and headers, then its body parts, each shown to the {@link ResponseTap} of an idempotent execution
- * and written to the client unless it is gone. Interim responses (100, 103) are absorbed: the gateway
- * answered the client's {@code Expect} itself. Event loop only; owns each part only until it is written
- * or released.
+ * and written to the client unless it is gone, then its last bytes once the answer is stored. Interim
+ * responses (100, 103) are absorbed: the gateway answered the client's {@code Expect} itself. What
+ * changes the exchange's state (the response begins, breaks, ends) it tells its {@link Events}. Event
+ * loop only; owns each part only until it is written or released.
  */
 final class ResponseForwarder {
 
+    /** The moves a response makes its exchange take. Event loop only. */
+    interface Events {
+        /** The final head arrived. @return whether the exchange took it (moved to streaming the response) */
+        boolean responseBegins(int status);
+
+        /** The response cannot be used: its head could not be decoded, or its body's framing broke. */
+        void upstreamLost(UpstreamFailure failure);
+
+        /** The last part arrived: the exchange frees the upstream, then hands it back to {@link #last}. */
+        void responseEnds(LastHttpContent last);
+    }
+
     private final RequestContext rc;
     private final ResponseTap tap;
+    private final UpstreamCall call;
+    private final Events events;
     /** Read before the head is rewritten for the upstream, which always gets HTTP/1.1. */
     private final boolean clientHttp11;
     private boolean skippingInterim;
     private boolean upstreamReusable;
     private boolean closeAfterResponse;
 
-    /** @param tap hears the response of an idempotent execution; null for pass-through */
-    ResponseForwarder(RequestContext rc, ResponseTap tap) {
+    /** @param tap hears the response of an idempotent execution; {@link ResponseTap#NONE} for pass-through */
+    ResponseForwarder(RequestContext rc, ResponseTap tap, UpstreamCall call, Events events) {
         this.rc = rc;
         this.tap = tap;
+        this.call = call;
+        this.events = events;
         this.clientHttp11 = rc.request().protocolVersion().equals(HttpVersion.HTTP_1_1);
     }
 
     /** What a message from the upstream is to the exchange. */
-    enum Part {
+    private enum Part {
         /** Released here: an interim response or its parts, or nothing the exchange's state expects. */
         SKIPPED,
         /** Released here: a response head the codec could not decode. */
@@ -55,8 +74,37 @@ final class ResponseForwarder {
         BROKEN
     }
 
-    /** What {@code msg} is while the exchange is in {@code phase}; what is not acted on is released. */
-    Part classify(HttpObject msg, ProxyState phase) {
+    /**
+     * Forwards a message from the upstream while the exchange is in {@code phase}; what is not acted on
+     * (an interim response, or nothing the phase expects: the fallback) is released.
+     */
+    void forward(HttpObject msg, ProxyState phase, boolean clientGone) {
+        Part part = classify(msg, phase);
+        if (part == Part.HEAD) {
+            HttpResponse head = (HttpResponse) msg;
+            boolean taken = events.responseBegins(head.status().code());
+            if (taken) {
+                head(head, clientGone);
+            }
+            if (!(msg instanceof HttpContent content)) {
+                return;
+            }
+            part = classifyContent(content, taken ? ProxyState.STREAMING_RESPONSE : ProxyState.DONE);
+        }
+        switch (part) {
+            case MALFORMED_HEAD -> events.upstreamLost(UpstreamFailure.MALFORMED);
+            case BROKEN -> events.upstreamLost(UpstreamFailure.TRUNCATED);
+            case BODY -> {
+                if (!content((HttpContent) msg, clientGone)) {
+                    call.pauseReading(); // the client is slower than the upstream
+                }
+            }
+            case LAST -> events.responseEnds((LastHttpContent) msg);
+            default -> { } // released: interim, or not expected now (the fallback)
+        }
+    }
+
+    private Part classify(HttpObject msg, ProxyState phase) {
         if (!(msg instanceof HttpResponse head)) {
             return classifyContent((HttpContent) msg, phase);
         }
@@ -76,8 +124,7 @@ final class ResponseForwarder {
         return Part.HEAD;
     }
 
-    /** What a body part is while the exchange is in {@code phase}. */
-    Part classifyContent(HttpContent content, ProxyState phase) {
+    private Part classifyContent(HttpContent content, ProxyState phase) {
         if (skippingInterim) {
             content.release();
             skippingInterim = !(content instanceof LastHttpContent);
@@ -95,15 +142,13 @@ final class ResponseForwarder {
     }
 
     /** The final response head: headers rewritten for the client, shown to the tap, written unless the client is gone. */
-    void head(HttpResponse response, boolean clientGone) {
+    private void head(HttpResponse response, boolean clientGone) {
         int status = response.status().code();
         upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders h = response.headers();
         boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
         HopByHopHeaders.strip(h);
-        if (tap != null) {
-            tap.onResponseHead(status, h);
-        }
+        tap.onResponseHead(status, h);
         rc.services().forwarded().applyToResponse(h);
         boolean bodyless = rc.line().method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
         closeAfterResponse = MessageFraming.forClient(response, hasLength, bodyless, clientHttp11,
@@ -114,10 +159,8 @@ final class ResponseForwarder {
     }
 
     /** A body part before the last. @return false if the client cannot take more now */
-    boolean content(HttpContent content, boolean clientGone) {
-        if (tap != null) {
-            tap.onResponseContent(content.content());
-        }
+    private boolean content(HttpContent content, boolean clientGone) {
+        tap.onResponseContent(content.content());
         if (clientGone) {
             content.release();
             return true;
@@ -127,15 +170,41 @@ final class ResponseForwarder {
         return ctx.channel().isWritable();
     }
 
-    /** The last part, shown to the tap; the caller completes the response ({@link #writeLast}). */
-    void last(LastHttpContent last) {
-        if (tap != null) {
-            tap.onResponseContent(last.content());
-        }
+    /**
+     * The last part, shown to the tap; {@code then} hears on the event loop whether the answer is stored
+     * (always true for a pass-through), and completes the response ({@link #deliverLast}) or cuts it. The last
+     * bytes wait for the store (SPEC §2: with min-replicas, on the replicas too), since a client that has the
+     * whole response may rely on its retry replaying it.
+     */
+    void last(LastHttpContent last, Consumer<Boolean> then) {
+        tap.onResponseContent(last.content());
+        EventExecutor loop = rc.ctx().executor();
+        tap.onResponseComplete().whenComplete((stored, err) -> {
+            boolean ok = err == null && Boolean.TRUE.equals(stored);
+            if (loop.inEventLoop()) {
+                then.accept(ok);
+            } else {
+                loop.execute(() -> then.accept(ok));
+            }
+        });
     }
 
-    ChannelFuture writeLast(LastHttpContent last) {
-        return rc.ctx().writeAndFlush(last);
+    /**
+     * Completes the response with the held last bytes, or, when the answer could not be stored, cuts the
+     * client connection instead. {@code ended} hears whether the response allows the connection to be kept
+     * and, if the client got no whole answer, why.
+     */
+    void deliverLast(LastHttpContent last, boolean stored, boolean clientGone, BiConsumer<Boolean, String> ended) {
+        if (clientGone) {
+            last.release();
+            ended.accept(false, stored ? "client gone; response stored" : "client gone; response not stored");
+        } else if (!stored) {
+            last.release();
+            rc.ctx().close();
+            ended.accept(false, "response not stored; connection cut");
+        } else {
+            rc.ctx().writeAndFlush(last).addListener(f -> ended.accept(f.isSuccess() && !closeAfterResponse, null));
+        }
     }
 
     void flush() {
@@ -145,10 +214,5 @@ final class ResponseForwarder {
     /** Whether the upstream keeps its connection alive after this response. */
     boolean upstreamReusable() {
         return upstreamReusable;
-    }
-
-    /** Whether the client connection closes after this response (its framing or the gateway requires it). */
-    boolean closeAfterResponse() {
-        return closeAfterResponse;
     }
 }

@@ -2,6 +2,7 @@ package io.idemgate.gateway.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -43,4 +44,44 @@ interface ResponseTap {
 
     /** The exchange ended; a tap that heard no outcome by now must assume the worst. */
     void onExchangeEnd();
+
+    /** A pass-through's tap: records nothing, so nothing waits for the store. */
+    ResponseTap NONE = new ResponseTap() {
+        private final CompletionStage<Boolean> stored = CompletableFuture.completedFuture(true);
+
+        @Override
+        public void onResponseHead(int status, HttpHeaders endToEnd) {
+        }
+
+        @Override
+        public void onResponseContent(ByteBuf content) {
+        }
+
+        @Override
+        public CompletionStage<Boolean> onResponseComplete() {
+            return stored;
+        }
+
+        @Override
+        public void onNoResponse(boolean mayHaveExecuted, String reason) {
+        }
+
+        @Override
+        public void onResponseTruncated(String reason) {
+        }
+
+        @Override
+        public String keyHash() {
+            return null;
+        }
+
+        @Override
+        public long fence() {
+            return 0;
+        }
+
+        @Override
+        public void onExchangeEnd() {
+        }
+    };
 }

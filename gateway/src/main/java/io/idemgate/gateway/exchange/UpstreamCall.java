@@ -2,7 +2,6 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.MessageFraming;
-import io.idemgate.gateway.metrics.RouteMetrics;
 import io.idemgate.gateway.upstream.UpstreamConnection;
 import io.idemgate.gateway.upstream.UpstreamListener;
 import io.idemgate.gateway.upstream.UpstreamUnavailableException;
@@ -61,7 +60,6 @@ final class UpstreamCall {
             return;
         }
         if (!f.isSuccess()) {
-            rc.metrics().upstreamLatency(RouteMetrics.ERROR, 0);
             unavailable.accept(f.cause() instanceof UpstreamUnavailableException u
                     && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED);
             return;
@@ -84,7 +82,8 @@ final class UpstreamCall {
         HopByHopHeaders.strip(request.headers());
         MessageFraming.forUpstream(request, rc.line().uri(), chunked, length,
                 rc.line().absoluteForm() ? rc.line().host() : null, connection.authority());
-        rc.services().forwarded().applyToRequest(request.headers(), rc.ctx().channel().remoteAddress(), rc.connection().scheme());
+        String client = rc.connection().clientAddress(); // "-": not an IP connection
+        rc.services().forwarded().applyToRequest(request.headers(), "-".equals(client) ? null : client, rc.connection().scheme());
         sentNanos = System.nanoTime();
         Channel up = connection.channel();
         up.write(request, up.voidPromise());

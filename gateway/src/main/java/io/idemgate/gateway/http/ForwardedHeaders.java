@@ -26,7 +26,14 @@ public final class ForwardedHeaders {
     }
 
     public void applyToRequest(HttpHeaders headers, SocketAddress client, String scheme) {
-        String clientIp = client instanceof InetSocketAddress inet ? clientIp(inet) : null;
+        applyToRequest(headers, client instanceof InetSocketAddress inet ? clientIp(inet) : null, scheme);
+    }
+
+    /**
+     * @param clientIp the client's address as text (the connection keeps it, so no request formats it
+     *                 again), or null when it has none
+     */
+    public void applyToRequest(HttpHeaders headers, String clientIp, String scheme) {
         if (clientIp != null) {
             String prior = headers.get(X_FORWARDED_FOR);
             headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? clientIp : prior + ", " + clientIp);

@@ -51,19 +51,40 @@ public final class HopByHopHeaders {
 
     /** The field names listed in the {@code Connection} header(s); empty in the common case of none. */
     static List<String> connectionOptions(HttpHeaders headers) {
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (values.isEmpty()) {
-            return List.of();
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return List.of(); // getAll would copy an empty list
         }
-        List<String> names = new ArrayList<>(2);
-        for (String value : values) {
-            for (String token : value.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty() && !"close".equalsIgnoreCase(t) && !"keep-alive".equalsIgnoreCase(t)) {
-                    names.add(t);
+        List<String> names = List.of();
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+        for (int v = 0; v < values.size(); v++) { // by index: no iterator
+            String value = values.get(v);
+            // The comma-separated tokens, each trimmed as String.trim does; close and keep-alive (nearly
+            // every value) are recognised in place, so only a real option becomes a String.
+            int start = 0;
+            while (start <= value.length()) {
+                int comma = value.indexOf(',', start);
+                int end = comma < 0 ? value.length() : comma;
+                int from = start;
+                while (from < end && value.charAt(from) <= ' ') {
+                    from++;
                 }
+                int to = end;
+                while (to > from && value.charAt(to - 1) <= ' ') {
+                    to--;
+                }
+                if (to > from && !isToken(value, from, to, "close") && !isToken(value, from, to, "keep-alive")) {
+                    if (names.isEmpty()) {
+                        names = new ArrayList<>(2);
+                    }
+                    names.add(value.substring(from, to));
+                }
+                start = end + 1;
             }
         }
         return names;
+    }
+
+    private static boolean isToken(String value, int from, int to, String token) {
+        return to - from == token.length() && value.regionMatches(true, from, token, 0, token.length());
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
 
 /**
  * How a message is re-framed for the next hop once its hop-by-hop headers are gone: HTTP/1.1 both
@@ -35,7 +36,9 @@ public final class MessageFraming {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (length >= 0) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            if (!readsExactly(h, length)) { // the usual case is the client's own field, already exact: no copy
+                h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            }
         } else {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
         }
@@ -46,6 +49,34 @@ public final class MessageFraming {
         }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         request.setUri(uri);
+    }
+
+    /**
+     * Whether {@code h} has exactly one Content-Length field and it is {@code length} in plain decimal
+     * digits (no sign, no leading zero, no space): what setting it would write anyway.
+     */
+    static boolean readsExactly(HttpHeaders h, long length) {
+        Iterator<? extends CharSequence> values = h.valueCharSequenceIterator(HttpHeaderNames.CONTENT_LENGTH);
+        if (!values.hasNext()) {
+            return false;
+        }
+        CharSequence v = values.next();
+        if (values.hasNext()) {
+            return false;
+        }
+        int n = v.length();
+        if (n == 0 || n > 18 || n > 1 && v.charAt(0) == '0') {
+            return false; // 18 digits cannot overflow a long; longer ones are simply set
+        }
+        long x = 0;
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            x = x * 10 + (c - '0');
+        }
+        return x == length;
     }
 
     /**

@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessageDecoderResult;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rules a request head must pass before anything routes or forwards it, beyond what the HTTP decoder
@@ -60,8 +62,8 @@ public final class RequestHeadRules {
      * </ul>
      */
     static String framingFields(HttpHeaders headers) {
-        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!codings.isEmpty()) {
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
             int n = 0;
             boolean chunkedOnly = true;
             for (String field : codings) {
@@ -78,10 +80,12 @@ public final class RequestHeadRules {
         if (headers instanceof DecodedRequestHeaders decoded && decoded.contentLengthFields() > 1) {
             return "A request must not carry more than one Content-Length field.";
         }
-        for (java.util.Map.Entry<String, String> field : headers) {
-            String name = field.getKey();
-            if (name.indexOf('_') >= 0) {
-                String dashed = name.replace('_', '-');
+        // Names as the decoder made them: iterating as strings would copy every name and wrap every field.
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        while (fields.hasNext()) {
+            CharSequence name = fields.next().getKey();
+            if (hasUnderscore(name)) {
+                String dashed = name.toString().replace('_', '-');
                 if (HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(dashed)
                         || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(dashed)
                         || HttpHeaderNames.HOST.contentEqualsIgnoreCase(dashed)) {
@@ -90,6 +94,15 @@ public final class RequestHeadRules {
             }
         }
         return null;
+    }
+
+    private static boolean hasUnderscore(CharSequence name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) == '_') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -3,7 +3,7 @@ package io.idemgate.gateway.idempotency;
 import java.util.List;
 
 /**
- * What a route's request fingerprint covers beyond method, path and query.
+ * What a route's request fingerprint covers beyond method, path and query ({@code idempotency.fingerprint.*}, validated once when the configuration is read).
  *
  * @param headers request headers whose values are part of the fingerprint
  * @param json canonicalise a JSON body before hashing, so re-serialised retries still match

@@ -3,7 +3,7 @@ package io.idemgate.gateway.idempotency;
 import java.util.Objects;
 
 /**
- * Where a route reads its idempotency key and what it accepts; built by the exchange layer from config.
+ * Where a route reads its idempotency key and what it accepts ({@code idempotency.key.*}, validated once when the configuration is read).
  *
  * @param header the request header carrying the key (e.g. {@code Idempotency-Key})
  * @param jsonPointer when non-empty, the key is read from the JSON body at this RFC 6901 pointer instead

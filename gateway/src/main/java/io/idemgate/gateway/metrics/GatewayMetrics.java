@@ -143,6 +143,16 @@ public final class GatewayMetrics {
                 .callback(cb -> cb.call(bytes.getAsLong())).register(registry);
     }
 
+    /** What the warm-up before the start did (docs/deploy.md, "Warm start"); registered only after one ran. */
+    public void registerWarmUp(long requests, double seconds) {
+        GaugeWithCallback.builder().name(WARM_UP_REQUESTS)
+                .help("Requests the warm-up sent through a private copy of the gateway before this one started")
+                .callback(cb -> cb.call(requests)).register(registry);
+        GaugeWithCallback.builder().name(WARM_UP_SECONDS).unit(Unit.SECONDS)
+                .help("How long the warm-up before the start took")
+                .callback(cb -> cb.call(seconds)).register(registry);
+    }
+
     /** What the store reports about the safety of its records (SPEC §2). */
     public void registerStoreHealth(io.idemgate.gateway.store.StoreHealth health) {
         GaugeWithCallback.builder().name(STORE_EVICTION_RISK)

@@ -30,6 +30,8 @@ public final class MetricNames {
     public static final String STORE_UNCONFIRMED_COMPLETIONS = "idemgate_store_unconfirmed_completions_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";
+    public static final String WARM_UP_REQUESTS = "idemgate_warm_up_requests";
+    public static final String WARM_UP_SECONDS = "idemgate_warm_up_seconds";
     /** Not in SPEC §5: JWKS fetches of {@code scope.jwt} routes, by route and result. */
     public static final String JWKS_FETCHES = "idemgate_jwks_fetches_total";
     public static final String TLS_HANDSHAKES = "idemgate_tls_handshakes_total";

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.RouteConfig;
+import io.idemgate.gateway.identity.ScopeResolver;
 import io.idemgate.gateway.identity.ScopeResolvers;
 import java.util.Locale;
 
@@ -17,11 +18,15 @@ public final class Route {
     }
 
     public Route(RouteConfig config, ScopeResolvers scopes) {
+        this(config, scopes.forRoute(config.name(), config.idempotency().scope()));
+    }
+
+    /** @param scope resolves the scope of the route's idempotent requests (a test may bring its own) */
+    public Route(RouteConfig config, ScopeResolver scope) {
         this.config = config;
         this.path = PathGlob.compile(config.match().path());
         this.host = config.match().host().map(h -> h.toLowerCase(Locale.ROOT)).orElse(null);
-        this.idempotency = new RouteIdempotency(config.idempotency(),
-                scopes.forRoute(config.name(), config.idempotency().scope()));
+        this.idempotency = new RouteIdempotency(config.idempotency(), scope);
     }
 
     public RouteIdempotency idempotency() {

@@ -2,9 +2,7 @@ package io.idemgate.gateway.route;
 
 import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.idempotency.DecisionRules;
-import io.idemgate.gateway.idempotency.FingerprintPolicy;
 import io.idemgate.gateway.idempotency.Fingerprinter;
-import io.idemgate.gateway.idempotency.KeyPolicy;
 import io.idemgate.gateway.idempotency.StoredHeaders;
 import io.idemgate.gateway.identity.ScopeResolver;
 
@@ -14,18 +12,13 @@ import io.idemgate.gateway.identity.ScopeResolver;
  */
 public final class RouteIdempotency {
 
-    private final KeyPolicy keyPolicy;
     private final Fingerprinter fingerprinter;
     private final DecisionRules rules;
     private final ScopeResolver scope;
     private final StoredHeaders storedHeaders;
 
     RouteIdempotency(IdempotencyConfig c, ScopeResolver scope) {
-        this.keyPolicy = new KeyPolicy(c.key().header(), c.key().jsonPointer(), c.key().required(),
-                c.key().maxLength(), c.key().strict());
-        this.fingerprinter = new Fingerprinter(new FingerprintPolicy(
-                c.fingerprint().headers(), c.fingerprint().json(), c.fingerprint().ignoreJsonFields(),
-                c.fingerprint().maxJsonDepth()));
+        this.fingerprinter = new Fingerprinter(c.fingerprint());
         this.rules = new DecisionRules(c.key().required() && c.mode() == IdempotencyConfig.Mode.KEY,
                 c.mode() == IdempotencyConfig.Mode.SHADOW, c.concurrent() == IdempotencyConfig.Concurrent.WAIT,
                 c.storeStatus()::contains, c.releaseStatus()::contains);
@@ -39,10 +32,6 @@ public final class RouteIdempotency {
 
     public ScopeResolver scope() {
         return scope;
-    }
-
-    public KeyPolicy keyPolicy() {
-        return keyPolicy;
     }
 
     public Fingerprinter fingerprinter() {

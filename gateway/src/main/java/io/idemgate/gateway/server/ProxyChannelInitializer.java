@@ -6,6 +6,7 @@ import io.idemgate.gateway.exchange.ClientRequestReceiver;
 import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.RequestTimer;
 import io.idemgate.gateway.http.DecodedRequestHeaders;
+import io.idemgate.gateway.http.TrailerHeaders;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.Channel;
@@ -49,7 +50,8 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxChunkSize(config.maxChunkSize())
                 .setValidateHeaders(true)
                 // Counts Content-Length field lines before the decoder collapses them (RequestHeadRules).
-                .setHeadersFactory(DecodedRequestHeaders.FACTORY);
+                .setHeadersFactory(DecodedRequestHeaders.FACTORY)
+                .setTrailersFactory(TrailerHeaders.FACTORY); // after setValidateHeaders, which resets it
     }
 
     @Override
@@ -76,7 +78,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(PipelineNames.Client.RECEIVER, new ClientRequestReceiver(services, timer));
     }
 
-    /** HTTP/2: frame codec with our limits, one child channel per stream, the connection guard. */
+    /** HTTP/2: header timer, frame codec with our limits, one child channel per stream, the connection guard. */
     void addHttp2(ChannelPipeline p) {
         Http2Config h2 = config.http2();
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
@@ -91,6 +93,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .encoderEnforceMaxQueuedControlFrames(h2.maxQueuedControlFrames())
                 .gracefulShutdownTimeoutMillis(config.shutdownGrace().toMillis())
                 .build();
+        p.addLast(PipelineNames.Client.H2_HEADER_TIMER, new Http2HeaderTimer(config.requestHeaderTimeout(), services.accessLog()));
         p.addLast(PipelineNames.Client.H2_CODEC, codec);
         p.addLast(PipelineNames.Client.H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
@@ -98,20 +101,22 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
                 addStream(stream.pipeline());
             }
         }));
-        p.addLast(PipelineNames.Client.H2_GUARD, new Http2ConnectionGuard(codec, services.metrics()));
+        p.addLast(PipelineNames.Client.H2_GUARD, new Http2ConnectionGuard(codec, services.metrics(), config.idleTimeout()));
     }
 
     /**
      * One HTTP/2 stream: frames become the HTTP/1.1 parts the exchange code knows, so a stream is an
-     * exchange with exactly the semantics of one HTTP/1.1 request. Its receiver has no request clocks: a
-     * stream's head arrives in one piece (bounded by max-header-list-size), and the connection's idle
-     * timeout and the stall guard bound the rest.
+     * exchange with exactly the semantics of one HTTP/1.1 request, request-body-timeout included (its own
+     * clock: one stalled stream must not depend on the connection's other traffic). Its head arrived whole
+     * within the connection's header timer; the stall guard bounds a response the client will not take.
      */
     private void addStream(ChannelPipeline p) {
-        p.addLast(PipelineNames.Client.IDLE, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
+        RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
+        p.addLast(PipelineNames.Http2Stream.STALL_GUARD, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
+        p.addLast(PipelineNames.Http2Stream.REQUEST_TIMER, timer);
         p.addLast(PipelineNames.Http2Stream.CODEC, new Http2StreamFrameToHttpObjectCodec(true, true));
         p.addLast(PipelineNames.Http2Stream.REQUEST, Http2RequestCleanup.INSTANCE);
-        p.addLast(PipelineNames.Http2Stream.RECEIVER, new ClientRequestReceiver(services, null));
+        p.addLast(PipelineNames.Http2Stream.RECEIVER, new ClientRequestReceiver(services, timer));
     }
 
     private static int seconds(Http2Config h2) {

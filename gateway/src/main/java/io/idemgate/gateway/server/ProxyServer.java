@@ -36,10 +36,18 @@ public final class ProxyServer {
     private final ServerTls tls; // null: cleartext
     private final ChannelGroup connections = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private Channel listener;
+    private final boolean announce;
 
     /** @param tls the listener's certificate, or null to serve cleartext */
     public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group,
                        ServerTls tls) {
+        this(config, services, transport, group, tls, true);
+    }
+
+    /** @param announce false for a private listener (the warm-up's): its binding is logged at DEBUG only */
+    public ProxyServer(ServerConfig config, ExchangeServices services, Transport transport, EventLoopGroup group,
+                       ServerTls tls, boolean announce) {
+        this.announce = announce;
         this.tls = tls;
         this.config = config;
         this.services = services;
@@ -65,7 +73,7 @@ public final class ProxyServer {
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         String protocols = tls != null ? "https (h2, http/1.1; TLS " + TlsProvider.describe() + ")"
                 : config.h2c() ? "http (http/1.1, h2c)" : "http (http/1.1)";
-        log.atInfo().addKeyValue("port", port).addKeyValue("transport", transport.name()).addKeyValue("protocols", protocols)
+        (announce ? log.atInfo() : log.atDebug()).addKeyValue("port", port).addKeyValue("transport", transport.name()).addKeyValue("protocols", protocols)
                 .log("proxy listening on {}:{}, {}", config.host(), port, protocols);
         return port;
     }

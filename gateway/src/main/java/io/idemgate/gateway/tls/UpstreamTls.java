@@ -1,15 +1,21 @@
 package io.idemgate.gateway.tls;
 
 import io.idemgate.gateway.config.UpstreamTlsConfig;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -44,6 +50,38 @@ public final class UpstreamTls {
             return b.build();
         } catch (SSLException | RuntimeException e) {
             throw new TlsFileException(config.keyPath() + ": cannot make a TLS client context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A handler for one connection to {@code host}: SNI and hostname verification name it. Netty (like the
+     * JDK) sends SNI only for dotted names; single-label names such as {@code localhost} or a Compose or
+     * Kubernetes service name ({@code https://payments:8443}) get it here too, as curl and Go send it, so an
+     * upstream serving several names picks the right certificate. IP addresses never carry SNI (RFC 6066 §3),
+     * nor do names SNI cannot spell (an underscore, a trailing dot).
+     */
+    public static SslHandler newHandler(SslContext context, ByteBufAllocator alloc, String host, int port) {
+        SslHandler handler = context.newHandler(alloc, host, port);
+        SNIHostName single = singleLabelSniName(host);
+        if (single != null) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setServerNames(List.of(single));
+            engine.setSSLParameters(parameters);
+        }
+        return handler;
+    }
+
+    /** The SNI name for a host without a dot that SNI can carry, or null (dotted names: Netty sends them). */
+    static SNIHostName singleLabelSniName(String host) {
+        if (host == null || host.isEmpty() || host.indexOf('.') >= 0 || host.indexOf(':') >= 0
+                || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+            return null;
+        }
+        try {
+            return new SNIHostName(host);
+        } catch (IllegalArgumentException notAHostName) {
+            return null;
         }
     }
 

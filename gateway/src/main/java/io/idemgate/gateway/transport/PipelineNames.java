@@ -22,9 +22,11 @@ public final class PipelineNames {
      *       header size limits and rejects ambiguous framing (Content-Length with Transfer-Encoding).
      *       {@link #RECEIVER} last: it owns the exchange. Reading stays on (autoRead) unless the exchange or
      *       the parked pipelined requests ask it off for backpressure.</li>
-     *   <li>HTTP/2: {@link #H2_CODEC} (frames, flow control, SETTINGS and the abuse limits), {@link #H2_STREAMS}
-     *       (one child channel per stream, built as {@link Http2Stream}), then {@link #H2_GUARD}, which sees
-     *       the connection's errors, idleness and drain.</li>
+     *   <li>HTTP/2: {@link #H2_HEADER_TIMER} before the codec, to see a header block's raw bytes arriving (its
+     *       CONTINUATION frames included, which the codec holds until the block ends), {@link #H2_CODEC}
+     *       (frames, flow control, SETTINGS and the abuse limits), {@link #H2_STREAMS} (one child channel per
+     *       stream, built as {@link Http2Stream}), then {@link #H2_GUARD}, which sees the connection's errors,
+     *       idleness and drain.</li>
      * </ol>
      */
     public static final class Client {
@@ -35,6 +37,7 @@ public final class PipelineNames {
         public static final String REQUEST_TIMER = "request-timer";
         public static final String CODEC = "codec";
         public static final String RECEIVER = "receiver";
+        public static final String H2_HEADER_TIMER = "h2-header-timer";
         public static final String H2_CODEC = "h2-codec";
         public static final String H2_STREAMS = "h2-streams";
         public static final String H2_GUARD = "h2-guard";
@@ -45,11 +48,13 @@ public final class PipelineNames {
 
     /**
      * One HTTP/2 stream's child channel: {@link #STALL_GUARD} ends a stream whose window stays shut,
+     * {@link #REQUEST_TIMER} sees the stream's frames arrive (the body clock),
      * {@link #CODEC} turns frames into the HTTP/1.1 parts the exchange knows (and back),
      * {@link #REQUEST} cleans the converted request (RFC 9113 §8.2.2, §8.3.1), {@link #RECEIVER} as on HTTP/1.1.
      */
     public static final class Http2Stream {
         public static final String STALL_GUARD = "h2-stall-guard";
+        public static final String REQUEST_TIMER = "request-timer";
         public static final String CODEC = "h2-to-http1";
         public static final String REQUEST = "h2-request";
         public static final String RECEIVER = "receiver";

@@ -1,5 +1,7 @@
 package io.idemgate.gateway.upstream;
 
+import io.idemgate.gateway.http.TrailerHeaders;
+import io.idemgate.gateway.tls.UpstreamTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -26,7 +28,8 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
     private final HttpDecoderConfig decoder = new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_RESPONSE_LINE)
             .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
-            .setMaxChunkSize(MAX_CHUNK);
+            .setMaxChunkSize(MAX_CHUNK)
+            .setTrailersFactory(TrailerHeaders.FACTORY);
 
     /**
      * @param poolIdleTimeout how long a pooled connection may sit unused before it closes
@@ -46,7 +49,7 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
     protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast(PipelineNames.Upstream.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         if (tls != null) {
-            SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+            SslHandler ssl = UpstreamTls.newHandler(tls, ch.alloc(), host, port);
             ssl.setHandshakeTimeoutMillis(handshakeMillis);
             ch.pipeline().addLast(PipelineNames.Upstream.TLS, ssl);
         }

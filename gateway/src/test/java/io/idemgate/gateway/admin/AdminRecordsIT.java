@@ -15,31 +15,53 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * SPEC §4 {@code /admin/records} against a real gateway on the embedded store and a real upstream:
- * what an operator sees of a record, how scope narrows the lookup, and that a purge lets a retry execute.
+ * SPEC §4 {@code /admin/records} against a real gateway and a real upstream, once per store (each subclass
+ * names the {@code idemgate.store} block): what an operator sees of a record, how scope narrows the lookup,
+ * and that a purge lets a retry execute.
  */
-class AdminRecordsIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AdminRecordsIT {
 
-    private static final String TOKEN = "t0ken";
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    @AutoClose
-    private static ProxyTestBed bed;
+    static final String TOKEN = "t0ken";
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static ProxyTestBed bed;
+    private static String store = "";
     private static int keySeq;
-    private String key;
+    String key;
+
+    /** The {@code idemgate.store} config of every gateway of this suite; called once, before any starts. */
+    protected abstract String storeConfig();
+
+    /** Stops what {@link #storeConfig()} started, after the gateways have stopped. */
+    protected void stopStore() {
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
+        store = storeConfig() + "\n";
         bed = ProxyTestBed.start(url -> config(url, TOKEN));
     }
 
-    private static String config(String upstreamUrl, String token) {
-        return """
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (bed != null) {
+                bed.close();
+            }
+        } finally {
+            stopStore();
+        }
+    }
+
+    static String config(String upstreamUrl, String token) {
+        return store + """
                 idemgate.admin.token = "%2$s"
                 idemgate.routes = [
                   { name = pay, match.path = "/pay/**", upstream.urls = ["%1$s"] }
@@ -202,16 +224,20 @@ class AdminRecordsIT {
 
     // ---- helpers
 
-    private HttpResponse<String> post(String path, String... headers) throws Exception {
-        List<String> h = new ArrayList<>(List.of("Idempotency-Key", key, "Content-Type", "application/json"));
-        h.addAll(List.of(headers));
-        HttpRequest request = HttpRequest.newBuilder(bed.gateway().uri(path)).timeout(WAIT)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"tea\"}")).headers(h.toArray(String[]::new))
-                .build();
-        return bed.gateway().client().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post(String path, String... headers) throws Exception {
+        return post(bed.gateway(), path, headers);
     }
 
-    private static HttpResponse<String> admin(String method, String query, String token) throws Exception {
+    HttpResponse<String> post(GatewayFixture g, String path, String... headers) throws Exception {
+        List<String> h = new ArrayList<>(List.of("Idempotency-Key", key, "Content-Type", "application/json"));
+        h.addAll(List.of(headers));
+        HttpRequest request = HttpRequest.newBuilder(g.uri(path)).timeout(WAIT)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"tea\"}")).headers(h.toArray(String[]::new))
+                .build();
+        return g.client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> admin(String method, String query, String token) throws Exception {
         return send(bed.gateway(), method, query, token);
     }
 

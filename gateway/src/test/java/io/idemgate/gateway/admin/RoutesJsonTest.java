@@ -10,6 +10,8 @@ import io.idemgate.gateway.config.MatchConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.config.StatusSet;
 import io.idemgate.gateway.config.UpstreamConfig;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -27,13 +29,14 @@ class RoutesJsonTest {
                 new UpstreamConfig(List.of(URI.create("http://127.0.0.1:8081")), Duration.ofSeconds(2),
                         Duration.ofSeconds(30), 64, 128, Duration.ofSeconds(60)),
                 new IdempotencyConfig(IdempotencyConfig.Mode.KEY, Set.of("POST", "PATCH"),
-                        new IdempotencyConfig.Key("Idempotency-Key", "", true, 255, false),
+                        new KeyPolicy("Idempotency-Key", "", true, 255, false),
                         new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT),
-                        new IdempotencyConfig.Fingerprint(List.of(), true, List.of("/meta/sent_at")),
+                        new FingerprintPolicy(List.of(), true, List.of("/meta/sent_at")),
                         Duration.ofHours(24), Duration.ofSeconds(30), IdempotencyConfig.Concurrent.WAIT,
                         Duration.ofSeconds(10), StatusSet.parse(List.of("2xx", "4xx")),
                         StatusSet.parse(List.of("408", "409", "425", "429")), 1 << 20, 1 << 20,
-                        IdempotencyConfig.OutcomeUnknown.REEXECUTE, "", IdempotencyConfig.OnStoreFailure.FAIL_CLOSED));
+                        IdempotencyConfig.OutcomeUnknown.REEXECUTE, "", IdempotencyConfig.OnStoreFailure.FAIL_CLOSED,
+                        new IdempotencyConfig.Replay(List.of())));
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,15 +92,15 @@ class ConfigLoaderTest {
         assertThat(route.idempotency()).isEqualTo(new IdempotencyConfig(
                 IdempotencyConfig.Mode.FINGERPRINT,
                 Set.of("POST"),
-                new IdempotencyConfig.Key("X-Key", "/id", false, 64, true),
+                new KeyPolicy("X-Key", "/id", false, 64, true),
                 new IdempotencyConfig.Scope(List.of("Authorization", "X-Tenant"), IdempotencyConfig.WhenMissing.SHARED),
-                new IdempotencyConfig.Fingerprint(List.of("Content-Type"), false, List.of("/ts")),
+                new FingerprintPolicy(List.of("Content-Type"), false, List.of("/ts")),
                 Duration.ofHours(1), Duration.ofSeconds(10),
                 IdempotencyConfig.Concurrent.REJECT, Duration.ofSeconds(2),
                 StatusSet.parse(List.of("2xx")), StatusSet.parse(List.of("409", "429")),
                 64 * 1024, 2 * 1024 * 1024,
                 IdempotencyConfig.OutcomeUnknown.REJECT, "Idempotency-Fence",
-                IdempotencyConfig.OnStoreFailure.FAIL_OPEN));
+                IdempotencyConfig.OnStoreFailure.FAIL_OPEN, new IdempotencyConfig.Replay(List.of())));
     }
 
     @Test
@@ -136,7 +138,7 @@ class ConfigLoaderTest {
         assertThat(a.upstream().maxConnections()).isEqualTo(512);
         assertThat(a.idempotency().lease()).isEqualTo(Duration.ofSeconds(5));
         assertThat(a.idempotency().ttl()).isEqualTo(Duration.ofHours(2));
-        assertThat(a.idempotency().key()).isEqualTo(new IdempotencyConfig.Key("Idempotency-Key", "", true, 32, false));
+        assertThat(a.idempotency().key()).isEqualTo(new KeyPolicy("Idempotency-Key", "", true, 32, false));
 
         IdempotencyConfig b = config.routes().get(1).idempotency();
         assertThat(b.mode()).isEqualTo(IdempotencyConfig.Mode.KEY);
@@ -145,7 +147,7 @@ class ConfigLoaderTest {
         assertThat(b.lease()).isEqualTo(Duration.ofSeconds(30));
         assertThat(b.waitTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(b.scope()).isEqualTo(new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT));
-        assertThat(b.fingerprint()).isEqualTo(new IdempotencyConfig.Fingerprint(List.of(), true, List.of()));
+        assertThat(b.fingerprint()).isEqualTo(new FingerprintPolicy(List.of(), true, List.of()));
         assertThat(b.storeStatus()).isEqualTo(StatusSet.parse(List.of("2xx", "4xx")));
         assertThat(b.releaseStatus()).isEqualTo(StatusSet.parse(List.of("408", "409", "425", "429")));
         assertThat(b.maxRequestBody()).isEqualTo(1024 * 1024);
@@ -206,6 +208,19 @@ class ConfigLoaderTest {
         assertThat(upstream.urls()).containsExactly(URI.create("https://up.example:443"));
         assertThat(upstream.tls()).isEqualTo(new UpstreamTlsConfig("idemgate.routes[0].upstream.tls", Path.of("ca.pem"),
                 new TlsFiles("idemgate.routes[0].upstream.tls", Path.of("cc.pem"), Path.of("ck.pem")), false));
+    }
+
+    @Test
+    void warmUpIsADurationFromZeroToSixtySeconds() {
+        assertThat(ConfigLoader.parse("idemgate.server.warm-up = 2500ms", "w.conf").server().warmUp())
+                .isEqualTo(Duration.ofMillis(2500));
+        assertThat(ConfigLoader.parse("idemgate.server.warm-up = 0s", "w.conf").server().warmUp()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.warm-up = 61s", "w.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.warm-up: must be at most 60s");
+        assertThatThrownBy(() -> ConfigLoader.parse("idemgate.server.warm-up = -1s", "w.conf"))
+                .isInstanceOf(ConfigLoadException.class)
+                .hasMessageContaining("idemgate.server.warm-up: must not be negative");
     }
 
     @Test

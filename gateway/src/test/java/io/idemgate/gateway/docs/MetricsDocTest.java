@@ -55,6 +55,7 @@ class MetricsDocTest {
         GatewayMetrics metrics = new GatewayMetrics(registry);
         metrics.registerBufferedRequestBytes(() -> 0);
         metrics.registerAccessLogDropped(() -> 0);
+        metrics.registerWarmUp(0, 0);
         metrics.route("r");
         Set<String> names = new TreeSet<>();
         for (MetricSnapshot s : registry.scrape()) {

@@ -4,6 +4,7 @@ import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.idempotency.KeyHasher;
+import io.idemgate.gateway.identity.ScopeResolver;
 import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -47,6 +48,11 @@ final class ExchangeTestBed implements AutoCloseable {
     int acquires;
 
     ExchangeTestBed(String idempotency, IdempotencyStore store) {
+        this(idempotency, store, null);
+    }
+
+    /** @param scope the route's scope resolver, or null for the one its config makes */
+    ExchangeTestBed(String idempotency, IdempotencyStore store, ScopeResolver scope) {
         config = ConfigLoader.parse("""
                 idemgate.server.request-body-timeout = 5s
                 idemgate.routes = [
@@ -54,7 +60,7 @@ final class ExchangeTestBed implements AutoCloseable {
                     upstream.response-timeout = 2s, %s }
                 ]
                 """.formatted(idempotency), "test");
-        route = new Route(config.routes().get(0));
+        route = scope == null ? new Route(config.routes().get(0)) : new Route(config.routes().get(0), scope);
         services = new ExchangeServices(() -> null, config.server(), metrics, new ForwardedHeaders("idemgate"),
                 new AccessLog(null), new DrainSignal(), store, new OwnerIds("test"),
                 new BufferedBodyBudget(config.server().maxBufferedRequestBytes()), KeyHasher.withSecret("test"));

@@ -322,6 +322,20 @@ abstract class IdempotencyIT {
     }
 
     @Test
+    void eachAttemptAfterA5xxReleasedTheKeyCarriesAStrictlyHigherFence() throws Exception {
+        // Issue #13: fences grow across releases (not back to a start value), as the upstream sees them.
+        bed.upstream().handle(Behaviour.respond(503, "busy"));
+        assertThat(postWithKey("/strict/charge", "{}").statusCode()).isEqualTo(503);
+        assertThat(postWithKey("/strict/charge", "{}").statusCode()).isEqualTo(503);
+        bed.upstream().handle(Behaviour.created());
+        assertThat(postWithKey("/strict/charge", "{}").statusCode()).isEqualTo(201);
+
+        List<Long> fences = bed.upstream().requests().stream()
+                .map(r -> Long.parseLong(r.header("Idempotency-Fence"))).toList();
+        assertThat(fences).hasSize(3).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
     void aClientThatDisconnectsMidFlightLeavesAResultThatTheRetryReplays() throws Exception {
         bed.upstream().handle(Behaviour.delay(Duration.ofMillis(500), Behaviour.created()));
         try (RawHttpClient raw = RawHttpClient.connect(bed.gateway().port())) {

@@ -6,6 +6,7 @@ import static io.idemgate.gateway.exchange.ExchangeTestBed.status;
 import static io.idemgate.gateway.exchange.ExchangeTestBed.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.identity.ScopeResult;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.ForwardingIdempotencyStore;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -51,7 +52,7 @@ class IdempotentExchangeTest {
         ex.onRequestContent(part("ab"));
         bed.connection.clientClosed();
 
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         assertThat(bed.services.bodyBudget().used()).isZero();
         assertThat(memory.size()).isZero();
     }
@@ -63,7 +64,7 @@ class IdempotentExchangeTest {
         bed.connection.closing = true; // as the receiver does before telling the exchange
         ex.onRequestBodyTimeout();
 
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         assertThat(firstStatus(bed)).isEqualTo(408);
         assertThat(memory.size()).isZero();
     }
@@ -74,7 +75,7 @@ class IdempotentExchangeTest {
         IdempotentExchange ex = start(bed, postHead(0, "Idempotency-Key", "k1", "Transfer-Encoding", "chunked"));
         ex.onRequestContent(part("abcdef"));
 
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         assertThat(firstStatus(bed)).isEqualTo(413);
         assertThat(bed.connection.finishedKeepAlive).isFalse();
     }
@@ -83,7 +84,7 @@ class IdempotentExchangeTest {
     void aMissingRequiredKeyIs400() {
         ExchangeTestBed bed = bed("");
         IdempotentExchange ex = start(bed, postHead(2));
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         bed.connection.current.onRequestContent(last("{}")); // the LocalExchange discards it, then answers
         assertThat(firstStatus(bed)).isEqualTo(400);
     }
@@ -95,13 +96,66 @@ class IdempotentExchangeTest {
         IdempotentExchange ex = start(bed, postHead(9));
         ex.onRequestContent(last("{\"a\": 1}\n"));
 
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         assertThat(bed.connection.current).isInstanceOf(ProxyExchange.class);
         List<Object> sent = bed.upstreamGot();
         assertThat(sent.get(0)).isInstanceOf(HttpRequest.class);
         assertThat(text(sent.get(1))).isEqualTo("{\"a\": 1}\n");
         release(sent);
         assertThat(memory.size()).isZero();
+    }
+
+    // ---- SCOPING
+
+    @Test
+    void aVerifiedTokenLetsTheParkedExchangeClaim() {
+        CompletableFuture<ScopeResult> verifying = new CompletableFuture<>();
+        ExchangeTestBed bed = scopedBed(verifying);
+        IdempotentExchange ex = start(bed, postHead(2, "Idempotency-Key", "k1"));
+        ex.onRequestContent(last("{}"));
+        assertThat(ex.state()).isEqualTo(IdempotentState.SCOPING);
+
+        verifying.complete(new ScopeResult.Resolved("alice"));
+        bed.runTasks(); // the verification hops back to the loop, then the store answers
+        bed.runTasks();
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+        assertThat(bed.connection.current).isInstanceOf(ProxyExchange.class);
+        release(bed.upstreamGot());
+        assertThat(memory.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedTokenIs401AndClaimsNothing() {
+        CompletableFuture<ScopeResult> verifying = new CompletableFuture<>();
+        ExchangeTestBed bed = scopedBed(verifying);
+        IdempotentExchange ex = start(bed, postHead(2, "Idempotency-Key", "k1"));
+        ex.onRequestContent(last("{}"));
+
+        verifying.complete(new ScopeResult.InvalidToken("expired"));
+        bed.runTasks();
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+        assertThat(firstStatus(bed)).isEqualTo(401);
+        assertThat(memory.size()).isZero();
+    }
+
+    @Test
+    void theClientLeavingWhileTheTokenIsVerifiedClaimsNothingWhenItIs() {
+        CompletableFuture<ScopeResult> verifying = new CompletableFuture<>();
+        ExchangeTestBed bed = scopedBed(verifying);
+        IdempotentExchange ex = start(bed, postHead(2, "Idempotency-Key", "k1"));
+        ex.onRequestContent(last("{}"));
+        bed.connection.clientClosed();
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+
+        verifying.complete(new ScopeResult.Resolved("alice"));
+        bed.runTasks();
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+        assertThat(bed.clientGot()).isEmpty();
+        assertThat(memory.size()).isZero();
+        assertThat(bed.services.bodyBudget().used()).isZero();
     }
 
     // ---- CLAIMING
@@ -111,10 +165,10 @@ class IdempotentExchangeTest {
         ExchangeTestBed bed = bed("");
         IdempotentExchange ex = start(bed, postHead(2, "Idempotency-Key", "k1"));
         ex.onRequestContent(last("{}"));
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.CLAIMING);
+        assertThat(ex.state()).isEqualTo(IdempotentState.CLAIMING);
 
         bed.connection.clientClosed();
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.CLAIMING_CLIENT_GONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.CLAIMING_CLIENT_GONE);
         bed.runTasks(); // the store's answer: claimed, so released at once
 
         assertThat(bed.upstreamGot()).isEmpty();
@@ -122,11 +176,55 @@ class IdempotentExchangeTest {
     }
 
     @Test
+    void aBodyTimeoutWhileClaimingIsNotActedOn() {
+        // The body is whole by now: the clock that fired belongs to no part of this exchange.
+        ExchangeTestBed bed = bed("");
+        IdempotentExchange ex = start(bed, postHead(2, "Idempotency-Key", "k1"));
+        ex.onRequestContent(last("{}"));
+        ex.onRequestBodyTimeout();
+        assertThat(ex.state()).isEqualTo(IdempotentState.CLAIMING);
+
+        bed.runTasks();
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+        assertThat(bed.connection.current).isInstanceOf(ProxyExchange.class);
+        release(bed.upstreamGot());
+    }
+
+    @Test
+    void aStoreFailureAfterTheClientLeftWritesNothing() {
+        ExchangeTestBed bed = bed("on-store-failure = fail-open", failingClaims());
+        IdempotentExchange ex = start(bed, postHead(2, "Idempotency-Key", "k1"));
+        ex.onRequestContent(last("{}"));
+        bed.connection.clientClosed();
+        bed.runTasks();
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.CLAIMING_CLIENT_GONE);
+        assertThat(bed.connection.handOvers).isZero();
+        assertThat(bed.upstreamGot()).isEmpty();
+        assertThat(bed.clientGot()).isEmpty();
+    }
+
+    @Test
+    void aDuplicateWhoseClientLeftWhileClaimingDoesNotWait() {
+        run(bed(""), "k1", "{}");
+        ExchangeTestBed dup = bed("");
+        IdempotentExchange ex = start(dup, postHead(2, "Idempotency-Key", "k1"));
+        ex.onRequestContent(last("{}"));
+        dup.connection.clientClosed();
+        dup.runTasks(); // the store's answer: the first attempt is in flight
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.CLAIMING_CLIENT_GONE);
+        assertThat(memory.waiterCount()).isZero();
+        assertThat(dup.clientGot()).isEmpty();
+    }
+
+    @Test
     void aWonClaimExecutesWithTheWholeBody() {
         ExchangeTestBed bed = bed("fence-header = \"Idempotency-Fence\"");
         IdempotentExchange ex = run(bed, "k1", "{}");
 
-        assertThat(ex.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         List<Object> sent = bed.upstreamGot();
         try {
             assertThat(((HttpRequest) sent.get(0)).headers().get("Idempotency-Fence")).isNotEmpty();
@@ -209,7 +307,7 @@ class IdempotentExchangeTest {
         run(first, "k1", "{}");
         ExchangeTestBed dup = bed("");
         IdempotentExchange waiting = run(dup, "k1", "{}");
-        assertThat(waiting.state()).isEqualTo(IdempotentExchange.State.WAITING);
+        assertThat(waiting.state()).isEqualTo(IdempotentState.WAITING);
 
         release(first.upstreamGot());
         answer(first, 200, "ok");
@@ -218,7 +316,7 @@ class IdempotentExchangeTest {
         dup.runTasks(); // woken: claims again, finds it completed
         dup.runTasks();
 
-        assertThat(waiting.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(waiting.state()).isEqualTo(IdempotentState.DONE);
         List<Object> got = dup.clientGot();
         assertThat(status(got.get(0))).isEqualTo(200);
         release(got);
@@ -232,8 +330,39 @@ class IdempotentExchangeTest {
 
         dup.connection.clientClosed();
 
-        assertThat(waiting.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(waiting.state()).isEqualTo(IdempotentState.DONE);
         assertThat(memory.waiterCount()).isZero();
+    }
+
+    @Test
+    void aBodyTimeoutWhileWaitingIsNotActedOn() {
+        run(bed(""), "k1", "{}");
+        ExchangeTestBed dup = bed("");
+        IdempotentExchange waiting = run(dup, "k1", "{}");
+        waiting.onRequestBodyTimeout();
+
+        assertThat(waiting.state()).isEqualTo(IdempotentState.WAITING);
+        assertThat(dup.clientGot()).isEmpty();
+        dup.connection.clientClosed();
+    }
+
+    // ---- DONE
+
+    @Test
+    void eventsAfterTheAnswerAreNotActedOn() {
+        ExchangeTestBed bed = bed("");
+        IdempotentExchange ex = start(bed, postHead(2)); // 400: the key is missing
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+
+        ex.onRequestContent(last("{}")); // released, not aggregated
+        ex.onRequestBodyTimeout();
+        ex.onClientClosed();
+
+        assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
+        assertThat(bed.services.bodyBudget().used()).isZero();
+        assertThat(memory.size()).isZero();
+        bed.connection.current.onRequestContent(last("{}")); // the LocalExchange that answers: body read, 400 sent
+        assertThat(firstStatus(bed)).isEqualTo(400);
     }
 
     @Test
@@ -243,12 +372,12 @@ class IdempotentExchangeTest {
         IdempotentExchange waiting = run(dup, "k1", "{}");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (waiting.state() == IdempotentExchange.State.WAITING && System.nanoTime() < deadline) {
+        while (waiting.state() == IdempotentState.WAITING && System.nanoTime() < deadline) {
             dup.client.runScheduledPendingTasks(); // the timer is due after 1 ms of real time
             Thread.onSpinWait();
         }
 
-        assertThat(waiting.state()).isEqualTo(IdempotentExchange.State.DONE);
+        assertThat(waiting.state()).isEqualTo(IdempotentState.DONE);
         assertThat(firstStatus(dup)).isEqualTo(409);
     }
 
@@ -260,6 +389,14 @@ class IdempotentExchangeTest {
 
     private ExchangeTestBed bed(String idempotency, IdempotencyStore store) {
         ExchangeTestBed bed = new ExchangeTestBed("idempotency { scope.headers = [] \n" + idempotency + " }", store);
+        beds.add(bed);
+        return bed;
+    }
+
+    /** A route whose scope is a token verified off the loop: {@code verifying} is the verification. */
+    private ExchangeTestBed scopedBed(CompletableFuture<ScopeResult> verifying) {
+        ExchangeTestBed bed = new ExchangeTestBed("idempotency { scope.headers = [] }", memory,
+                headers -> new ScopeResult.Pending(verifying));
         beds.add(bed);
         return bed;
     }

@@ -97,6 +97,17 @@ class ProxyExchangeTest {
     }
 
     @Test
+    void upstreamEventsWhileBufferingAreNotActedOn() {
+        ProxyExchange ex = start(postHead(10));
+        ex.onUpstreamDeadline(); // no upstream call yet: nothing of it can time out or close
+        ex.onUpstreamClosed();
+
+        assertThat(ex.state()).isEqualTo(ProxyState.BUFFERING);
+        assertThat(bed.clientGot()).isEmpty();
+        bed.connection.clientClosed();
+    }
+
+    @Test
     void theWholeBodyTakesAConnectionAndFollowsTheHead() {
         ProxyExchange ex = start(postHead(4));
         ex.onRequestContent(new DefaultLastHttpContent(Unpooled.copiedBuffer("abcd", StandardCharsets.UTF_8)));
@@ -174,6 +185,47 @@ class ProxyExchangeTest {
         assertThat(ex.state()).isEqualTo(ProxyState.DONE);
         assertThat(bed.upstream.isOpen()).isFalse();
         assertThat(bed.services.drain().awaitIdle(0)).isTrue();
+    }
+
+    @Test
+    void aBodyThatStallsAfterTheHeadWentUpstreamIs408AndTheUpstreamDropped() {
+        ProxyExchange ex = start(postHead(2 * RequestForwarder.BUFFER_BEFORE_CONNECT));
+        ex.onRequestContent(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[RequestForwarder.BUFFER_BEFORE_CONNECT])));
+        assertThat(ex.state()).isEqualTo(ProxyState.AWAITING_RESPONSE); // too large to hold: streamed
+
+        bed.connection.closing = true; // as the receiver does before telling the exchange
+        ex.onRequestBodyTimeout();
+
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+        assertThat(bed.upstream.isOpen()).isFalse(); // its framing is in doubt
+        List<Object> got = bed.clientGot();
+        assertThat(status(got.get(0))).isEqualTo(408);
+        release(got);
+    }
+
+    @Test
+    void anExecutionWhoseClientLeftHearsTheUpstreamCloseAndWritesNothing() {
+        ProxyExchange ex = startExecution();
+        bed.connection.clientClosed();
+        release(bed.upstreamGot());
+        bed.upstream.close();
+
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+        assertThat(tap.events).containsExactly(
+                "no response (may have run): The upstream closed the connection before answering.", "end");
+        assertThat(bed.clientGot()).isEmpty();
+    }
+
+    @Test
+    void anExecutionWhoseClientLeftHearsTheTimeoutAndWritesNothing() {
+        ProxyExchange ex = startExecution();
+        bed.connection.clientClosed();
+        ex.onUpstreamDeadline();
+
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+        assertThat(bed.upstream.isOpen()).isFalse();
+        assertThat(tap.events).containsExactly("no response (may have run): upstream response timeout", "end");
+        assertThat(bed.clientGot()).isEmpty();
     }
 
     @Test
@@ -282,6 +334,34 @@ class ProxyExchangeTest {
 
         assertThat(ex.state()).isEqualTo(ProxyState.DONE);
         assertThat(tap.events).containsExactly("head 200", "content ab", "content cd", "complete", "end");
+        assertThat(bed.clientGot()).isEmpty();
+    }
+
+    @Test
+    void aBodyThatStallsMidResponseClosesBothSides() {
+        ProxyExchange ex = start(postHead(2 * RequestForwarder.BUFFER_BEFORE_CONNECT));
+        ex.onRequestContent(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[RequestForwarder.BUFFER_BEFORE_CONNECT])));
+        streamHead(200); // an upstream may answer before the request is whole
+        assertThat(ex.state()).isEqualTo(ProxyState.STREAMING_RESPONSE);
+
+        ex.onRequestBodyTimeout();
+
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+        assertThat(bed.client.isOpen()).isFalse();
+        assertThat(bed.upstream.isOpen()).isFalse();
+    }
+
+    @Test
+    void anExecutionWhoseClientLeftMidResponseHearsTheUpstreamCloseAsATruncation() {
+        ProxyExchange ex = startExecution();
+        streamHead(200);
+        bed.connection.clientClosed();
+        release(bed.clientGot());
+
+        bed.upstream.close();
+
+        assertThat(ex.state()).isEqualTo(ProxyState.DONE);
+        assertThat(tap.events).containsExactly("head 200", "truncated: upstream closed mid-response", "end");
         assertThat(bed.clientGot()).isEmpty();
     }
 

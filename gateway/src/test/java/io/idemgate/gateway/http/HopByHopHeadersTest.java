@@ -3,7 +3,10 @@ package io.idemgate.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HopByHopHeadersTest {
@@ -35,6 +38,33 @@ class HopByHopHeadersTest {
                 .add("X-Kept", "3");
         HopByHopHeaders.strip(h);
         assertThat(h.names()).containsExactly("X-Kept");
+    }
+
+    @Test
+    void connectionOptionsReadTheTokensAsSplitAndTrimDid() {
+        String[] values = {"close", "keep-alive", " Keep-Alive ", "close, X-Hop", "x-a,,x-b", ",", " , close ,",
+            "X-Hop\t", "upgrade", "closer", "keep-alive-x", "", "a , b , c"};
+        for (String value : values) {
+            // Unvalidated, so values with the whitespace the decoder would trim off still reach the tokenizer.
+            HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders()
+                    .add("Connection", value).add("Connection", "X-Second, close");
+            assertThat(HopByHopHeaders.connectionOptions(h)).as(value).isEqualTo(splitAndTrim(h.getAll("Connection")));
+        }
+        assertThat(HopByHopHeaders.connectionOptions(new DefaultHttpHeaders())).isEmpty();
+    }
+
+    /** The reading before the tokenizer: what it must keep giving. */
+    private static List<String> splitAndTrim(List<String> values) {
+        List<String> names = new ArrayList<>();
+        for (String value : values) {
+            for (String token : value.split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty() && !"close".equalsIgnoreCase(t) && !"keep-alive".equalsIgnoreCase(t)) {
+                    names.add(t);
+                }
+            }
+        }
+        return names;
     }
 
     @Test

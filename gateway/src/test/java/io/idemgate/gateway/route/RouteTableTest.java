@@ -7,6 +7,8 @@ import io.idemgate.gateway.config.MatchConfig;
 import io.idemgate.gateway.config.RouteConfig;
 import io.idemgate.gateway.config.StatusSet;
 import io.idemgate.gateway.config.UpstreamConfig;
+import io.idemgate.gateway.idempotency.FingerprintPolicy;
+import io.idemgate.gateway.idempotency.KeyPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -20,12 +22,12 @@ class RouteTableTest {
         UpstreamConfig upstream = new UpstreamConfig(List.of(URI.create("http://127.0.0.1:1")),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 8, 8, Duration.ofSeconds(60));
         IdempotencyConfig idem = new IdempotencyConfig(IdempotencyConfig.Mode.OFF, Set.of("POST"),
-                new IdempotencyConfig.Key("Idempotency-Key", "", true, 255, false), new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT),
-                new IdempotencyConfig.Fingerprint(List.of(), true, List.of()), Duration.ofHours(24),
+                new KeyPolicy("Idempotency-Key", "", true, 255, false), new IdempotencyConfig.Scope(List.of("Authorization"), IdempotencyConfig.WhenMissing.REJECT),
+                new FingerprintPolicy(List.of(), true, List.of()), Duration.ofHours(24),
                 Duration.ofSeconds(30), IdempotencyConfig.Concurrent.WAIT, Duration.ofSeconds(10),
                 StatusSet.parse(List.of("2xx", "4xx")), StatusSet.parse(List.of("408", "409", "425", "429")),
                 1 << 20, 1 << 20, IdempotencyConfig.OutcomeUnknown.REEXECUTE, "",
-                IdempotencyConfig.OnStoreFailure.FAIL_CLOSED);
+                IdempotencyConfig.OnStoreFailure.FAIL_CLOSED, new IdempotencyConfig.Replay(List.of()));
         return new RouteConfig(name, new MatchConfig(Optional.ofNullable(host), path, methods), upstream, idem);
     }
 

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +25,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Detection is lazy in Netty: a leak is noticed only after the GC has collected the buffer and
  * a later allocation polls the reference queue. {@link #collectLeaks()} forces both.
+ *
+ * <p>The check runs when the class's extension context closes, not in an {@code AfterAll} callback:
+ * JUnit closes {@code @AutoClose} fields (and destroys a per-class instance) in its own callbacks, which
+ * run after those of an autodetected extension. A check there saw a static gateway still running, so
+ * what its shutdown leaked was blamed on the next class, or lost after the last one. The context's
+ * store is closed after every callback ({@code NettyLeakDetectionOrderTest}).
  */
-public final class NettyLeakDetection implements AfterAllCallback {
+public final class NettyLeakDetection implements BeforeAllCallback {
 
     private static final Logger log = LoggerFactory.getLogger(NettyLeakDetection.class);
     private static final Queue<String> REPORTS = new ConcurrentLinkedQueue<>();
@@ -50,11 +56,20 @@ public final class NettyLeakDetection implements AfterAllCallback {
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        List<String> leaks = collectLeaks();
-        if (!leaks.isEmpty()) {
-            throw new AssertionError(leaks.size() + " Netty resource leak(s) detected while running "
-                    + context.getDisplayName() + ":\n\n" + String.join("\n\n", leaks));
+    public void beforeAll(ExtensionContext context) {
+        context.getStore(ExtensionContext.Namespace.create(NettyLeakDetection.class))
+                .put(LeakCheck.class, new LeakCheck(context.getDisplayName()));
+    }
+
+    /** Closed with the class's extension context, after its resources are; its failure fails the class. */
+    private record LeakCheck(String className) implements AutoCloseable {
+        @Override
+        public void close() {
+            List<String> leaks = collectLeaks();
+            if (!leaks.isEmpty()) {
+                throw new AssertionError(leaks.size() + " Netty resource leak(s) detected while running "
+                        + className + ":\n\n" + String.join("\n\n", leaks));
+            }
         }
     }
 

@@ -1,5 +1,10 @@
 package io.idemgate.gateway.testsupport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -10,12 +15,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
  * An HTTP/2 client (prior knowledge, cleartext) that writes frames byte by byte, for the hostile cases no
  * real client produces: floods of resets, endless CONTINUATION frames, a window kept shut. Header blocks
- * use HPACK's static table and literals without indexing only, so no HPACK state is needed.
+ * use HPACK's static table and literals without indexing only, so no HPACK state is needed to send. What the
+ * server sends on each stream (decoded response headers, body, end, reset) is kept as frames are read.
  */
 public final class RawHttp2Client implements AutoCloseable {
 
@@ -29,11 +37,58 @@ public final class RawHttp2Client implements AutoCloseable {
             int at = type == GOAWAY ? 4 : 0;
             return ((payload[at] & 0xff) << 24) | ((payload[at + 1] & 0xff) << 16) | ((payload[at + 2] & 0xff) << 8) | (payload[at + 3] & 0xff);
         }
+
+        /** A GOAWAY's last stream id: streams above it were not processed. */
+        public int lastStreamId() {
+            return ((payload[0] & 0x7f) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+        }
+
+        /** A GOAWAY's debug data as text. */
+        public String debugText() {
+            return new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What the server sent on one stream so far. */
+    public static final class StreamState {
+        private Http2Headers headers;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private boolean ended;
+        private int resetCode = -1;
+
+        /** The response's {@code :status}, or -1 before its HEADERS frame. */
+        public int status() {
+            return headers == null || headers.status() == null ? -1 : Integer.parseInt(headers.status().toString());
+        }
+
+        public Http2Headers headers() {
+            return headers;
+        }
+
+        public String body() {
+            return body.toString(StandardCharsets.UTF_8);
+        }
+
+        /** Whether the server ended its side (END_STREAM). */
+        public boolean ended() {
+            return ended;
+        }
+
+        /** The RST_STREAM error code the server sent, or -1. */
+        public int resetCode() {
+            return resetCode;
+        }
+
+        public boolean reset() {
+            return resetCode >= 0;
+        }
     }
 
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
+    private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
+    private final Map<Integer, StreamState> streams = new HashMap<>();
 
     private RawHttp2Client(Socket socket) throws IOException {
         this.socket = socket;
@@ -66,6 +121,22 @@ public final class RawHttp2Client implements AutoCloseable {
         b.write(0x86); // :scheme http
         literal(b, 4, path); // :path (static index 4), literal value
         literal(b, 1, "localhost"); // :authority
+        return b.toByteArray();
+    }
+
+    /**
+     * A request's header block: {@code :method}, {@code :scheme http}, {@code :path}, {@code :authority
+     * localhost}, then {@code nameValues} as name, value pairs (lowercase names).
+     */
+    public static byte[] requestBlock(String method, String path, String... nameValues) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        literal(b, 2, method); // :method
+        b.write(0x86); // :scheme http
+        literal(b, 4, path);
+        literal(b, 1, "localhost");
+        for (int i = 0; i + 1 < nameValues.length; i += 2) {
+            b.writeBytes(header(nameValues[i], nameValues[i + 1]));
+        }
         return b.toByteArray();
     }
 
@@ -107,6 +178,12 @@ public final class RawHttp2Client implements AutoCloseable {
         return this;
     }
 
+    /** Bytes as they are, e.g. a frame cut short. */
+    public RawHttp2Client raw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        return this;
+    }
+
     public RawHttp2Client rst(int streamId, int errorCode) throws IOException {
         ByteArrayOutputStream p = new ByteArrayOutputStream();
         writeInt(p, errorCode);
@@ -138,6 +215,7 @@ public final class RawHttp2Client implements AutoCloseable {
                 byte[] payload = new byte[length];
                 in.readFully(payload);
                 Frame f = new Frame(type, flags, stream, payload);
+                track(f);
                 if (match.test(f)) {
                     return f;
                 }
@@ -150,6 +228,61 @@ public final class RawHttp2Client implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** What the server sent on {@code streamId} so far (an empty state if nothing). */
+    public StreamState stream(int streamId) {
+        return streams.computeIfAbsent(streamId, id -> new StreamState());
+    }
+
+    /**
+     * Reads frames until every one of {@code streamIds} satisfies {@code done}, the connection ends or
+     * {@code timeout} passes.
+     *
+     * @return whether all were done
+     */
+    public boolean awaitStreams(Predicate<StreamState> done, Duration timeout, IoAction whileWaiting, int... streamIds)
+            throws IOException {
+        Predicate<Frame> allDone = f -> {
+            for (int id : streamIds) {
+                if (!done.test(stream(id))) {
+                    return false;
+                }
+            }
+            return true;
+        };
+        return allDone.test(null) || readUntil(allDone, timeout, whileWaiting) != null;
+    }
+
+    /** Keeps what each stream received; HEADERS must be decoded in order, since HPACK has state. */
+    private void track(Frame f) {
+        if (f.streamId() == 0) {
+            return;
+        }
+        StreamState state = stream(f.streamId());
+        switch (f.type()) {
+            case HEADERS -> {
+                ByteBuf block = Unpooled.wrappedBuffer(f.payload());
+                try {
+                    Http2Headers decoded = hpack.decodeHeaders(f.streamId(), block);
+                    if (state.headers == null) {
+                        state.headers = decoded;
+                    }
+                } catch (Http2Exception e) {
+                    throw new IllegalStateException("the server sent a header block that does not decode", e);
+                } finally {
+                    block.release();
+                }
+                state.ended |= (f.flags() & END_STREAM) != 0;
+            }
+            case DATA -> {
+                state.body.writeBytes(f.payload());
+                state.ended |= (f.flags() & END_STREAM) != 0;
+            }
+            case RST_STREAM -> state.resetCode = f.errorCode();
+            default -> {
+            }
+        }
     }
 
     /** Whether the server closed the connection within {@code timeout} (reads to the end). */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,26 @@ public final class RedisServer implements AutoCloseable {
             RedisServer server = new RedisServer(dir, port, List.of(BINARY, "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                     "--enable-debug-command", "local"));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A server with extra options, e.g. {@code --tls-port} and its files, {@code --requirepass}, or
+     * {@code --user NAME on >PASSWORD ~* &* +@all} (each word its own argument). The plain port stays for
+     * {@link #command}; with a password there it answers {@code -NOAUTH} to anything but {@code AUTH}.
+     */
+    public static RedisServer startWith(List<String> options) {
+        try {
+            Path dir = Files.createTempDirectory("idemgate-redis");
+            int port = freePort();
+            List<String> args = new ArrayList<>(List.of(BINARY, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            args.addAll(options);
+            RedisServer server = new RedisServer(dir, port, args);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -191,10 +212,11 @@ public final class RedisServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MILLIS);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + process.exitValue());
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": " + log());
             }
             try {
-                if ("+PONG".equals(command("PING"))) {
+                String pong = command("PING");
+                if ("+PONG".equals(pong) || pong.startsWith("-NOAUTH")) { // up, and wants a password
                     return;
                 }
             } catch (UncheckedIOException notYet) {
@@ -204,6 +226,14 @@ public final class RedisServer implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException("redis-server not ready within " + READY_WITHIN_MILLIS + " ms");
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     private static boolean waitFor(Process process) {

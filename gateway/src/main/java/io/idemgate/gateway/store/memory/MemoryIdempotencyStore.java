@@ -1,9 +1,6 @@
 package io.idemgate.gateway.store.memory;
 
 import io.idemgate.gateway.idempotency.IdempotencyRecord;
-import io.idemgate.gateway.idempotency.IdempotencyRecord.Completed;
-import io.idemgate.gateway.idempotency.IdempotencyRecord.InFlight;
-import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.IdempotencyStore;
@@ -22,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * change of one id inside one {@code compute}, every answer an already completed future.
  *
  * <p><b>Bounds.</b> At most {@code maxEntries} records and about {@code maxBytes} of them
- * ({@link #retainedBytes()}, an estimate of bodies, headers, strings and per-record overhead). A live record
+ * ({@link #retainedBytes()}, an estimate of each record's objects from its layout, {@link Footprint}). A live record
  * is never dropped to make room (SPEC §2): evicting a completed record would let its retry execute again,
  * so one client could get another's operation run twice. To admit a new key when full, the store reclaims
  * an expired record; with none, the claim fails with {@link StoreFullException}, a store failure the route
@@ -76,10 +74,13 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     private final long maxBytes;
     private final Clock clock;
     private boolean warnedFull; // sweeper thread only
-    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Keyed by the packed id; each value one flat {@link Slot}, so a record costs the collector a few objects. */
+    private final ConcurrentHashMap<PackedId, Slot> slots = new ConcurrentHashMap<>();
     /** Exactly the number of slots; a new id must reserve its place here first, so the bound is never overshot. */
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
+    private final LongSupplier nextSeq = sequence::incrementAndGet;
+    private final LongSupplier nextFence = this::nextFence;
     private final AtomicLong fences = new AtomicLong();
     private final AtomicLong retainedBytes = new AtomicLong();
     private final TerminalIndex terminal = new TerminalIndex();
@@ -125,17 +126,18 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
             return closedStage();
         }
         ClaimAttempt attempt = new ClaimAttempt(fingerprint, owner, lease, takeOverUnknown, unknownTtl,
-                this::nextFence);
+                nextFence, nextSeq);
+        PackedId key = PackedId.of(id);
         while (true) {
             Instant now = clock.instant();
             attempt.result = null;
-            slots.compute(id, (key, current) -> {
+            slots.compute(key, (k, current) -> {
                 boolean live = current != null && !current.expired(now);
                 if (current == null && !reserveRoom()) {
                     return null; // no answer yet: make room outside the lock, then try again
                 }
-                IdempotencyRecord next = attempt.next(live ? current.record : null, now);
-                return live && next == current.record ? current : replace(key, current, next);
+                Slot next = attempt.next(k, live ? current : null, now);
+                return live && next == current ? current : replace(current, next);
             });
             if (attempt.leaseLapsed) {
                 waiters.wake(id);
@@ -151,16 +153,16 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompletionStage<Boolean> renew(String id, String owner, long fence, Duration lease) {
-        return ownerWrite(id, owner, fence, false, (inFlight, now) -> new InFlight(inFlight.fingerprint(),
-                inFlight.fence(), inFlight.owner(), now.plus(lease), inFlight.createdAt()));
+        return ownerWrite(id, owner, fence, false, (inFlight, now) -> inFlight.renewed(now.plus(lease),
+                sequence.incrementAndGet()));
     }
 
     @Override
     public CompletionStage<Boolean> complete(String id, String owner, long fence, StoredResponse response,
                                              Duration ttl) {
         Objects.requireNonNull(response, "response");
-        return ownerWrite(id, owner, fence, true, (inFlight, now) -> new Completed(inFlight.fingerprint(),
-                inFlight.fence(), response, inFlight.createdAt(), now, now.plus(ttl)));
+        return ownerWrite(id, owner, fence, true, (inFlight, now) -> inFlight.completed(response, now, now.plus(ttl),
+                sequence.incrementAndGet()));
     }
 
     @Override
@@ -171,8 +173,8 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     @Override
     public CompletionStage<Boolean> markOutcomeUnknown(String id, String owner, long fence, String reason,
                                                        Duration ttl) {
-        return ownerWrite(id, owner, fence, true, (inFlight, now) -> new OutcomeUnknown(inFlight.fingerprint(),
-                inFlight.fence(), reason, inFlight.createdAt(), now, now.plus(ttl)));
+        return ownerWrite(id, owner, fence, true, (inFlight, now) -> inFlight.unknown(reason, now, now.plus(ttl),
+                sequence.incrementAndGet()));
     }
 
     @Override
@@ -180,12 +182,12 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         if (closed) {
             return closedStage();
         }
-        Slot slot = slots.get(id);
+        Slot slot = slots.get(PackedId.of(id));
         if (slot != null && slot.expired(clock.instant())) {
             dropIfCurrent(slot);
             slot = null;
         }
-        return CompletableFuture.completedFuture(Optional.ofNullable(slot).map(found -> found.record));
+        return CompletableFuture.completedFuture(slot == null ? Optional.empty() : Optional.of(slot.record()));
     }
 
     @Override
@@ -195,9 +197,9 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         }
         Instant now = clock.instant();
         boolean[] existed = {false};
-        slots.computeIfPresent(id, (key, current) -> {
+        slots.computeIfPresent(PackedId.of(id), (key, current) -> {
             existed[0] = !current.expired(now);
-            return replace(key, current, null);
+            return replace(current, null);
         });
         waiters.wake(id);
         return CompletableFuture.completedFuture(existed[0]);
@@ -210,7 +212,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         }
         // Register first, then look: a change that lands in between has either found this waiter or is seen here.
         CompletableFuture<Void> change = waiters.register(id);
-        Slot slot = slots.get(id);
+        Slot slot = slots.get(PackedId.of(id));
         if (slot == null || !slot.leaseRunning(clock.instant())) {
             change.complete(null);
         }
@@ -268,7 +270,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
             dropIfCurrent(due);
         }
         waiters.wakeWhere(id -> {
-            Slot slot = slots.get(id);
+            Slot slot = slots.get(PackedId.of(id));
             return slot == null || !slot.leaseRunning(now);
         });
         warnWhenFilling();
@@ -305,17 +307,16 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     }
 
     private CompletionStage<Boolean> ownerWrite(String id, String owner, long fence, boolean wakes,
-                                                BiFunction<InFlight, Instant, IdempotencyRecord> next) {
+                                                BiFunction<Slot, Instant, Slot> next) {
         if (closed) {
             return closedStage();
         }
         Instant now = clock.instant();
         boolean[] written = {false};
-        slots.computeIfPresent(id, (key, current) -> {
-            if (current.record instanceof InFlight inFlight && inFlight.owner().equals(owner)
-                    && inFlight.fence() == fence) {
+        slots.computeIfPresent(PackedId.of(id), (key, current) -> {
+            if (current.ownedBy(owner, fence)) {
                 written[0] = true;
-                return replace(key, current, next.apply(inFlight, now));
+                return replace(current, next.apply(current, now));
             }
             return current;
         });
@@ -326,21 +327,20 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     }
 
     /**
-     * Swaps one slot for the next inside the map operation on {@code id}, keeping the index, the size and
+     * Swaps one slot for the next inside the map operation on their id, keeping the index, the size and
      * the byte estimate in step. A new id has already reserved its place in {@link #size}.
      */
-    private Slot replace(String id, Slot current, IdempotencyRecord next) {
-        Slot slot = next == null ? null : new Slot(id, next, sequence.incrementAndGet());
+    private Slot replace(Slot current, Slot slot) {
         if (current != null) {
             terminal.remove(current);
-            retainedBytes.addAndGet(-current.retainedBytes);
+            retainedBytes.addAndGet(-current.retainedBytes());
             if (slot == null) {
                 size.decrementAndGet();
             }
         }
         if (slot != null) {
             terminal.add(slot);
-            retainedBytes.addAndGet(slot.retainedBytes);
+            retainedBytes.addAndGet(slot.retainedBytes());
         }
         return slot;
     }
@@ -368,7 +368,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     }
 
     private void dropIfCurrent(Slot slot) {
-        slots.computeIfPresent(slot.id, (key, current) -> current == slot ? replace(key, current, null) : current);
+        slots.computeIfPresent(slot.id, (key, current) -> current == slot ? replace(current, null) : current);
         // A slot the map no longer holds has already left the index in the same operation; this is a no-op
         // then, and a safety net so a stale entry can never make eviction spin.
         terminal.remove(slot);

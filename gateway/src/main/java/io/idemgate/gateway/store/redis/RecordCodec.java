@@ -22,17 +22,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Translates between the Redis hash of one record (docs/store-format.md) and {@link IdempotencyRecord}.
- * Format versions 1 (body inline, or none) and 2 (a completed record whose body is in a chunk hash of
- * its own) are read; an unknown version fails loudly instead of being misread.
+ * Reads the Redis hash of one record of an earlier release (docs/store-format.md, "Formats 1 and 2") as an
+ * {@link IdempotencyRecord}: such records are replayed until they expire. Format versions 1 (body inline, or
+ * none) and 2 (a completed record whose body is in a chunk hash of its own) are read; an unknown version
+ * fails loudly instead of being misread. Also the headers' JSON, which format 3 keeps ({@link PackedRecord}).
  *
  * <p>Threading: stateless, any thread. Public only for the micro-benchmarks (microbench module).
  */
 public final class RecordCodec {
 
-    /** Written by every record whose body (if any) is inline: readable by the previous release too. */
+    /** Every hash record whose body (if any) is inline. */
     static final String FORMAT_VERSION = "1";
-    /** Written by a completed record whose body lives in its body key, chunk by chunk. */
+    /** A completed hash record whose body lives in its body key, chunk by chunk. */
     static final String CHUNKED_FORMAT_VERSION = "2";
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -108,8 +109,12 @@ public final class RecordCodec {
     }
 
     static List<Map.Entry<String, String>> decodeHeaders(byte[] encoded) {
+        return decodeHeaders(encoded, 0, encoded.length);
+    }
+
+    static List<Map.Entry<String, String>> decodeHeaders(byte[] encoded, int offset, int length) {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
-        try (JsonParser json = JSON.createParser(encoded)) {
+        try (JsonParser json = JSON.createParser(encoded, offset, length)) {
             expect(json.nextToken(), JsonToken.START_ARRAY);
             while (json.nextToken() == JsonToken.START_ARRAY) {
                 String name = json.nextTextValue();

@@ -6,7 +6,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A v2 record's body: a Redis hash of chunk index → bytes, read one chunk per HGET when a replay asks
+ * A chunked body (a format-3 record's {@code body_key}, or a v2 one's): a Redis hash of chunk index → bytes, read one chunk per HGET when a replay asks
  * for it. The key is unique to the attempt that stored it, so a replay that outlives its record
  * (purged, expired, re-executed) finds the chunk missing and never mixes in another body.
  *

@@ -1,11 +1,15 @@
 package io.idemgate.gateway.store.redis;
 
+import io.idemgate.gateway.store.StoreHealth;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Confirms that completions reached {@code replicas} replicas ({@code WAIT}), so a failover that promotes one
@@ -30,16 +34,19 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ReplicaAcks implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ReplicaAcks.class);
+
     private final ClientResources resources;
     private final RedisLink link;
     private final int replicas;
     private final long timeoutMillis;
     private final byte[] marker;
+    private final StoreHealth health;
     private List<CompletableFuture<Boolean>> queued = new ArrayList<>();
     private boolean roundOut;
     private long rounds;
 
-    ReplicaAcks(RedisLink.Connector connector, String keyPrefix, int replicas, Duration timeout) {
+    ReplicaAcks(RedisLink.Connector connector, String keyPrefix, int replicas, Duration timeout, StoreHealth health) {
         this.resources = RedisLink.resources();
         RedisLink opened;
         try {
@@ -52,6 +59,26 @@ final class ReplicaAcks implements AutoCloseable {
         this.replicas = replicas;
         this.timeoutMillis = Math.max(1, timeout.toMillis());
         this.marker = (keyPrefix + "replica-ack").getBytes(StandardCharsets.UTF_8);
+        this.health = health;
+    }
+
+    /**
+     * A stored completion answers only once the replicas hold it (or the replica timeout passed): a failover
+     * then cannot lose an answer the client already has. Unconfirmed, it still answers true (the master holds
+     * it), counted and logged: the operator's signal that a failover now could lose it.
+     */
+    CompletionStage<Boolean> durable(CompletionStage<Boolean> completed) {
+        return completed.thenCompose(written -> !written ? CompletableFuture.completedFuture(false)
+                : confirm().thenApply(confirmed -> {
+                    if (!confirmed) {
+                        health.unconfirmedCompletion();
+                        // No record id: it is derived from the client's key, which never goes to logs.
+                        log.warn("a completion was not confirmed by {} replica(s) within the replica timeout: a "
+                                + "failover now could lose it (idemgate_store_unconfirmed_completions_total)",
+                                replicas);
+                    }
+                    return true;
+                }));
     }
 
     /**

@@ -64,8 +64,9 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
         String watchedId = id + "-watched";
         fence = fenceOf(await(store.claim(watchedId, FINGERPRINT, OWNER, lease(), false, ttl())), false);
         CompletableFuture<Void> waiter = store.awaitChange(watchedId);
+        // Format 3: "3 I fence created lease_until unknown_ttl watched fp owner".
         Awaitility.await().atMost(wakeWithin()).until(() ->
-                ":1".equals(redis.command("HEXISTS " + PREFIX + "{" + watchedId + "} watched")));
+                redis.commandFull("GET " + PREFIX + "{" + watchedId + "}").split(" ")[6].equals("1"));
         assertThat(await(store.complete(watchedId, OWNER, fence, response("paid"), ttl()))).isTrue();
         assertThat(waiter).succeedsWithin(wakeWithin());
         assertThat(publishCalls()).isEqualTo(before + 1);
@@ -166,19 +167,24 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
 
         try (Inspector redisView = new Inspector()) {
             String recordKey = PREFIX + "{" + id + "}";
-            Map<String, String> record = redisView.sync.hgetall(recordKey);
-            assertThat(record).containsEntry("v", "2").containsEntry("chunks", "4")
-                    .containsEntry("length", Integer.toString(body.length)).doesNotContainKey("body");
-            String bodyKey = record.get("body_key");
+            // Format 3: "3 C fence created completed expires fp status omitted headers_length chunks length
+            // body_key\n" and nothing after the (empty) headers: the body is in the body key.
+            String record = redisView.sync.get(recordKey);
+            String[] header = record.substring(0, record.indexOf('\n')).split(" ");
+            assertThat(header[10]).as("chunks").isEqualTo("4");
+            assertThat(header[11]).as("length").isEqualTo(Integer.toString(body.length));
+            assertThat(record).endsWith("\n[]");
+            String bodyKey = header[12];
             assertThat(redisView.keysOf(id)).containsExactlyInAnyOrder(recordKey, bodyKey);
             assertThat(redisView.sync.hlen(bodyKey)).isEqualTo(4);
             for (String key : redisView.keysOf(id)) {
                 assertThat(redisView.sync.pttl(key)).as("TTL of %s", key).isPositive();
-                for (String field : redisView.sync.hkeys(key)) {
-                    assertThat(redisView.sync.hstrlen(key, field)).as("%s %s", key, field)
-                            .isLessThanOrEqualTo(BodyChunks.CHUNK_SIZE);
-                }
             }
+            for (String field : redisView.sync.hkeys(bodyKey)) {
+                assertThat(redisView.sync.hstrlen(bodyKey, field)).as("%s %s", bodyKey, field)
+                        .isLessThanOrEqualTo(BodyChunks.CHUNK_SIZE);
+            }
+            assertThat(redisView.sync.strlen(recordKey)).as("the record carries no chunk").isLessThan(1_000);
             assertThat(redisView.sync.pttl(bodyKey)).as("the body outlives its record")
                     .isGreaterThan(redisView.sync.pttl(recordKey));
 

@@ -8,13 +8,28 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The ways an idempotent exchange hands its request over to a {@link ProxyExchange}, with whatever of its
- * body it aggregated: to execute a claimed request, or to pass one through without deduplication
- * (fail-open, shadow mode). Event loop only; each takes ownership of the buffers it is given.
+ * The ways an exchange passes its client connection to the exchange that ends the request: a
+ * {@link LocalExchange} that answers by itself (a refusal, a replay, a 502), or, from an
+ * {@link IdempotentExchange}, a {@link ProxyExchange} with whatever of the body was aggregated, to execute a
+ * claimed request or to pass one through without deduplication (fail-open, shadow mode). Event loop only;
+ * each takes ownership of what it is given.
  */
-final class ProxyHandOver {
+final class HandOver {
 
-    private ProxyHandOver() {
+    private HandOver() {
+    }
+
+    /**
+     * To a {@link LocalExchange} answering {@code response}; it discards what is left of the body, or, if
+     * {@code mustClose}, answers at once and closes.
+     */
+    static void local(RequestContext rc, Exchange from, LocalResponse response, boolean requestComplete,
+                      boolean mustClose) {
+        LocalExchange local = new LocalExchange(rc.ctx(), rc.connection(), response, rc.clientKeepAlive(),
+                requestComplete, mustClose);
+        if (rc.connection().handOver(from, local)) {
+            local.begin();
+        }
     }
 
     /**
@@ -33,7 +48,7 @@ final class ProxyHandOver {
     /** The request and its whole body, as a plain pass-through. */
     static void wholeBody(RequestContext rc, Exchange from, CompositeByteBuf body, BufferedBodyBudget.Reservation held,
                           Outcome outcome) {
-        ProxyExchange exchange = new ProxyExchange(rc, null, outcome);
+        ProxyExchange exchange = new ProxyExchange(rc, ResponseTap.NONE, outcome);
         if (rc.connection().handOver(from, exchange)) {
             exchange.startWithBody(body, held);
         } else {
@@ -61,14 +76,6 @@ final class ProxyHandOver {
         }
         if (next != null) {
             exchange.onRequestContent(next);
-        }
-    }
-
-    /** Before any body was read: the whole body streams as usual. */
-    static void headOnly(RequestContext rc, Exchange from, Outcome outcome) {
-        ProxyExchange exchange = new ProxyExchange(rc, null, outcome);
-        if (rc.connection().handOver(from, exchange)) {
-            exchange.start();
         }
     }
 }
