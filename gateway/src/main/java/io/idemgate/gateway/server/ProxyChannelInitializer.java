@@ -112,6 +112,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
      */
     private void addStream(ChannelPipeline p) {
         RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
+        p.addLast(PipelineNames.Http2Stream.END, new Http2StreamEnd());
         p.addLast(PipelineNames.Http2Stream.STALL_GUARD, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
         p.addLast(PipelineNames.Http2Stream.REQUEST_TIMER, timer);
         p.addLast(PipelineNames.Http2Stream.CODEC, new Http2StreamFrameToHttpObjectCodec(true, true));
