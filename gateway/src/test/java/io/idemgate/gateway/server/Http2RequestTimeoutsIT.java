@@ -14,6 +14,7 @@ import io.idemgate.gateway.testsupport.ReceivedRequest;
 import io.idemgate.gateway.testsupport.TestCertificates;
 import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -333,6 +334,29 @@ class Http2RequestTimeoutsIT {
             assertThat(goAway.debugText()).startsWith("request header timeout");
             assertThat(goAway.lastStreamId()).isZero();
             assertThat(c.closedWithin(WAIT)).isTrue();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(rejected(h2c, "header_timeout")).isEqualTo(before + 1));
+    }
+
+    @Test
+    void aPrefaceDrippedPastTheHeaderTimeoutClosesTheConnection() throws Exception {
+        double before = rejected(h2c, "header_timeout");
+        try (Socket s = new Socket("127.0.0.1", h2c.port())) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.getOutputStream().write(ascii("PRI * HTTP/2.0\r\n"));
+            // The rest but its last byte, one every 400 ms: the idle timeout (2 s) never fires, the head's does.
+            byte[] rest = ascii("\r\nSM\r\n\r");
+            int read = 0;
+            try {
+                for (byte b : rest) {
+                    s.getOutputStream().write(b);
+                    Thread.sleep(400); // the drip's pace is the point of the test
+                }
+                read = s.getInputStream().read();
+            } catch (IOException closed) {
+                read = -1; // reset by the gateway while dripping: closed as well
+            }
+            assertThat(read).isEqualTo(-1);
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(rejected(h2c, "header_timeout")).isEqualTo(before + 1));
     }
