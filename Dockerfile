@@ -38,8 +38,13 @@ COPY --from=build /tmp/idemgate.jar /tmp/idemgate-loadtest.jar /app/
 # Mount your own rules over this file (or the directory); IDEMGATE_* variables override it (reference.conf).
 COPY config/gateway.conf /etc/idemgate/gateway.conf
 COPY deploy/container/healthcheck /usr/local/bin/idemgate-healthcheck
-# Warm start: a short training run records what the JVM loads (JDK 25+: an AOT cache with method
-# profiles; 17-24: a class-data-sharing archive) and /app/jvm.args, the flag that uses it.
+# Warm start, part one: before its port opens the gateway drives its own request path on loopback (a private
+# copy with its own upstream, store and metrics) for up to 10 s, less once the JIT has settled, so the port
+# opens on compiled code (server.warm-up; docs/deploy.md). Set IDEMGATE_WARM_UP=0s to start at once.
+ENV IDEMGATE_WARM_UP=10s
+# Warm start, part two: a short training run (warm-up included, so it holds those classes too) records
+# what the JVM loads (JDK 25+: an AOT cache with method profiles; 17-24: a class-data-sharing archive)
+# and /app/jvm.args, the flag that uses it.
 COPY deploy/container/aot-train /usr/local/lib/idemgate/aot-train
 RUN bash /usr/local/lib/idemgate/aot-train
 WORKDIR /app

@@ -17,6 +17,9 @@ RATE=${RATE:-60}
 PAUSE_AT=${PAUSE_AT:-6}
 PAUSE_FOR=${PAUSE_FOR:-8}
 LEASE=${LEASE:-2s}
+# Redis commands slower than this are store failures; the machine running the scenario may be busy, and the
+# fault under test should be the only reason a store call fails.
+COMMAND_TIMEOUT=${COMMAND_TIMEOUT:-1s}
 OUT=${OUT:-results/fault-pause-owner-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -39,7 +42,7 @@ idemgate {
   admin { host = "127.0.0.1", port = $admin }
   logging.access-log = false
   defaults.idempotency.scope.when-missing = shared
-  store { type = redis, redis.uri = "redis://127.0.0.1:$REDIS" }
+  store { type = redis, redis { uri = "redis://127.0.0.1:$REDIS", command-timeout = $COMMAND_TIMEOUT } }
   routes = [
     { name = orders, match.path = "/v1/**", upstream { urls = ["http://127.0.0.1:$UP"], response-timeout = 10s },
       idempotency { on-store-failure = fail-closed, outcome-unknown = reexecute, lease = $LEASE, wait-timeout = 5s,

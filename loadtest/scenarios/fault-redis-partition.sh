@@ -17,6 +17,9 @@ PARTITION_AT=${PARTITION_AT:-6}
 PARTITION_FOR=${PARTITION_FOR:-5}
 LEASE=${LEASE:-3s}                # short, so claims stranded by the partition resolve within the run
 MODE=${MODE:-reexecute}           # the route's outcome-unknown
+# Redis commands slower than this are store failures; the machine running the scenario may be busy, and the
+# fault under test should be the only reason a store call fails.
+COMMAND_TIMEOUT=${COMMAND_TIMEOUT:-1s}
 OUT=${OUT:-results/fault-redis-partition-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -36,7 +39,7 @@ idemgate {
   admin { host = "127.0.0.1", port = $ADMIN }
   logging.access-log = false
   defaults.idempotency.scope.when-missing = shared
-  store { type = redis, redis.uri = "redis://127.0.0.1:$PROXY" }
+  store { type = redis, redis { uri = "redis://127.0.0.1:$PROXY", command-timeout = $COMMAND_TIMEOUT } }
   routes = [
     { name = orders, match.path = "/v1/**", upstream { urls = ["http://127.0.0.1:$UP"], response-timeout = 5s },
       idempotency { on-store-failure = fail-closed, outcome-unknown = $MODE, lease = $LEASE, wait-timeout = 5s,

@@ -18,6 +18,9 @@ BLACKHOLE_AT=${BLACKHOLE_AT:-6}
 BLACKHOLE_FOR=${BLACKHOLE_FOR:-5}
 RESPONSE_TIMEOUT=${RESPONSE_TIMEOUT:-2s}   # the gateway gives up on the upstream after this: 504, outcome unknown
 MODES=${MODES:-"reexecute reject"}
+# Redis commands slower than this are store failures; the machine running the scenario may be busy, and the
+# fault under test should be the only reason a store call fails.
+COMMAND_TIMEOUT=${COMMAND_TIMEOUT:-1s}
 OUT=${OUT:-results/fault-upstream-blackhole-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -42,7 +45,7 @@ idemgate {
   admin { host = "127.0.0.1", port = $ADMIN }
   logging.access-log = false
   defaults.idempotency.scope.when-missing = shared
-  store { type = redis, redis.uri = "redis://127.0.0.1:$REDIS" }
+  store { type = redis, redis { uri = "redis://127.0.0.1:$REDIS", command-timeout = $COMMAND_TIMEOUT } }
   routes = [
     { name = orders, match.path = "/v1/**",
       upstream { urls = ["http://127.0.0.1:$PROXY"], response-timeout = $RESPONSE_TIMEOUT },

@@ -5,7 +5,7 @@
 #   - every stop-the-world pause from the JVM's safepoint log (collector-agnostic: G1, Parallel and ZGC
 #     pauses are all safepoints): count, max, p99, and how many exceed 10 ms — fill and measured phase apart;
 #   - the generator's latency (p50/p99/p99.9 of all outcomes) and the exactly-once verdict;
-#   - the live heap after the fill (records' footprint per record).
+#   - the live heap after the fill (records' footprint per record) and its class histogram (histogram.txt).
 # Collector and JDK are parameters, so collectors can be compared on the same machine:
 #   loadtest/scenarios/tail-latency.sh
 #   GC_OPTS="-XX:+UseG1GC" loadtest/scenarios/tail-latency.sh
@@ -86,6 +86,8 @@ live=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | awk '/ used / { for (i = 1; i <
   print int(u == "G" ? n * 1048576 : u == "M" ? n * 1024 : n); exit } }')
 [ -n "$live" ] && echo "live heap after fill and a full GC: $((live / 1024)) MiB (~$((live * 1024 / have)) bytes per record)" \
   | tee "$OUT/summary.txt"
+# What the live heap is made of: objects and bytes per class (docs/performance.md, target 5 footprint).
+jcmd "$GW_PID" GC.class_histogram 2>/dev/null | head -30 > "$OUT/histogram.txt" || true
 sleep 5  # let the forced collection's aftermath settle before the measured phase
 MEASURE_START=$(jvm_uptime)
 

@@ -11,7 +11,10 @@
 #
 #   loadtest/scenarios/warm-start.sh
 #   VARIANTS="17-cold 17-cds" ROUNDS=1 loadtest/scenarios/warm-start.sh
-# Variants: 17-cold, 17-cds (JAVA17 with -XX:SharedArchiveFile), 25-cold, 25-aot (JAVA25 with -XX:AOTCache).
+# Variants: 17-cold, 17-cds (JAVA17 with -XX:SharedArchiveFile), 25-cold, 25-aot (JAVA25 with -XX:AOTCache);
+# with -warm (17-warm, 17-cds-warm, 25-warm, 25-aot-warm) the gateway warms itself up for WARM_UP
+# (server.warm-up) before its port opens, as the container image does: the windows count from its first
+# answer, after the warm-up; first_answer_ms includes it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
@@ -21,6 +24,7 @@ CONNS=${CONNS:-16}
 JAVA17=${JAVA17:-java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 VARIANTS=${VARIANTS:-"17-cold 17-cds 25-cold 25-aot"}
+WARM_UP=${WARM_UP:-10s}   # the bound, as the image sets it; the warm-up ends earlier once the JIT settles
 UP_PORT=${UP_PORT:-18681}
 GW_PORT=${GW_PORT:-18680}
 ADMIN_PORT=${ADMIN_PORT:-19690}
@@ -69,7 +73,10 @@ LUA
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$UP_PORT/" 2>/dev/null && break; sleep 0.1; done
 
 java_of() { case $1 in 17-*) echo "$JAVA17" ;; 25-*) echo "$JAVA25" ;; esac; }
-flags_of() { case $1 in 17-cds) echo "-XX:SharedArchiveFile=$TMP/idemgate.jsa" ;; 25-aot) echo "-XX:AOTCache=$TMP/idemgate.aot" ;; esac; }
+flags_of() {
+  case $1 in 17-cds*) echo "-XX:SharedArchiveFile=$TMP/idemgate.jsa" ;; 25-aot*) echo "-XX:AOTCache=$TMP/idemgate.aot" ;; esac
+  case $1 in *-warm) echo "-Didemgate.server.warm-up=$WARM_UP" ;; *) echo "-Didemgate.server.warm-up=0s" ;; esac
+}
 
 # Training runs, as the image build does them (pass-through and idempotent load, then SIGTERM).
 train() { # java record-flag archive
@@ -84,7 +91,8 @@ idemgate {
   ]
 }
 CONF
-  "$1" "$2" -XX:MaxRAMPercentage=75 -jar "$JAR" --config "$conf" > "$OUT/train-$(basename "$3").log" 2>&1 &
+  # Trained with the warm-up on, as the image is: the archive holds its classes too.
+  "$1" "$2" -Didemgate.server.warm-up="$WARM_UP" -XX:MaxRAMPercentage=75 -jar "$JAR" --config "$conf" > "$OUT/train-$(basename "$3").log" 2>&1 &
   local gw=$!
   for _ in $(seq 1 200); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/healthz" 2>/dev/null && break; sleep 0.1; done
   for path in /v1/orders /pass/orders; do
@@ -94,10 +102,23 @@ CONF
   kill -TERM "$gw"; wait "$gw" || true
   [ -s "$3" ] || { echo "training wrote no $3; see $OUT/train-$(basename "$3").log" >&2; exit 1; }
 }
-[[ " $VARIANTS " == *" 17-cds "* ]] && train "$JAVA17" "-XX:ArchiveClassesAtExit=$TMP/idemgate.jsa" "$TMP/idemgate.jsa"
-[[ " $VARIANTS " == *" 25-aot "* ]] && train "$JAVA25" "-XX:AOTCacheOutput=$TMP/idemgate.aot" "$TMP/idemgate.aot"
+[[ " $VARIANTS " == *" 17-cds"* ]] && train "$JAVA17" "-XX:ArchiveClassesAtExit=$TMP/idemgate.jsa" "$TMP/idemgate.jsa"
+[[ " $VARIANTS " == *" 25-aot"* ]] && train "$JAVA25" "-XX:AOTCacheOutput=$TMP/idemgate.aot" "$TMP/idemgate.aot"
 
 now_ms() { date +%s%3N; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of the gateway, in clock ticks
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+# One 1 s wrk window on core 1: win=(req/s, gateway CPU µs per request). The CPU per request does not
+# depend on how busy the machine is, so on a shared machine it shows the ramp when req/s cannot.
+window() {
+  local before after out
+  before=$(cpu_ticks "$1")
+  out=$(taskset -c 1 wrk -t2 -c"$CONNS" -d1s -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders")
+  after=$(cpu_ticks "$1")
+  win=("$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')"
+       "$(echo "$out" | awk -v c=$(( (after - before) * TICK_US )) '/requests in/ {printf "%d", ($1 > 0 ? c / $1 : 0)}')")
+}
+printf "variant\tround\tsteady_cpu_us\n" > "$OUT/cpu.tsv"
 printf "variant\tround\tfirst_answer_ms\tsteady_req_s%s\n" "$(for w in $(seq 1 "$WINDOWS"); do printf '\tw%d' "$w"; done)" > "$OUT/rounds.tsv"
 for round in $(seq 1 "$ROUNDS"); do
   for v in $VARIANTS; do
@@ -113,19 +134,21 @@ for round in $(seq 1 "$ROUNDS"); do
       sleep 0.02
     done
     first=$(( $(now_ms) - t0 ))
-    rates=()
+    rates=(); cpus=()
     for w in $(seq 1 "$WINDOWS"); do
-      rates+=("$(taskset -c 1 wrk -t2 -c"$CONNS" -d1s -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders" | awk '/Requests\/sec/ {printf "%d", $2}')")
+      window "$gw"; rates+=("${win[0]}"); cpus+=("${win[1]}")
     done
     taskset -c 1 wrk -t2 -c"$CONNS" -d"${STEADY_WARMUP}s" -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders" > /dev/null
-    steady=0
+    steady=0; steady_cpu=0
     for _ in 1 2 3; do  # the median of three 1 s windows, measured as the early ones are
-      steady="$steady $(taskset -c 1 wrk -t2 -c"$CONNS" -d1s -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders" | awk '/Requests\/sec/ {printf "%d", $2}')"
+      window "$gw"; steady="$steady ${win[0]}"; steady_cpu="$steady_cpu ${win[1]}"
     done
     steady=$(echo "$steady" | tr ' ' '\n' | grep -v '^0$' | sort -n | sed -n 2p)
+    steady_cpu=$(echo "$steady_cpu" | tr ' ' '\n' | grep -v '^0$' | sort -n | sed -n 2p)
     kill "$gw"; wait "$gw" 2>/dev/null || true
     row=$(printf "%s\t%s\t%s\t%s" "$v" "$round" "$first" "$steady"; for r in "${rates[@]}"; do printf '\t%s' "$r"; done)
     echo "$row" | tee -a "$OUT/rounds.tsv"
+    printf "%s\t%s\t%s%s\n" "$v" "$round" "$steady_cpu" "$(for c in "${cpus[@]}"; do printf '\t%s' "$c"; done)" >> "$OUT/cpu.tsv"
   done
 done
 
@@ -140,11 +163,20 @@ done
       for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
       return v[int((m + 1) / 2)] }
     END {
-      printf "%-8s %8s %8s", "variant", "first ms", "steady"; for (w = 1; w <= W; w++) printf " %5s", w "s"; printf " %s\n", "  >=90% from"
-      for (i = 1; i <= k; i++) { v = order[i]; m = n[v]; printf "%-8s %8d %8d", v, med(first, v, m), med(st, v, m); at = "-"
+      printf "%-12s %8s %8s", "variant", "first ms", "steady"; for (w = 1; w <= W; w++) printf " %5s", w "s"; printf " %s\n", "  >=90% from"
+      for (i = 1; i <= k; i++) { v = order[i]; m = n[v]; printf "%-12s %8d %8d", v, med(first, v, m), med(st, v, m); at = "-"
         for (w = 1; w <= W; w++) { delete tmp; for (r = 1; r <= m; r++) tmp[v, r] = pct[v, w, r]; p = med(tmp, v, m)
           printf " %4d%%", p; if (at == "-" && p >= 90) at = w "s" }
         printf "   %s\n", at } }' "$OUT/rounds.tsv"
   echo "first ms: launch to the first answered request; window N: req/s in the Nth second of load after it."
+  echo
+  echo "gateway CPU µs per request in the same windows, and steady (medians over $ROUNDS rounds; 10 ms ticks)"
+  awk -F'\t' -v W="$WINDOWS" 'NR > 1 { n[$1]++; for (w = 0; w <= W; w++) c[$1, w, n[$1]] = $(3 + w); if (!seen[$1]++) order[++k] = $1 }
+    function med(v, m,   i, j, t) { for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return v[int((m + 1) / 2)] }
+    END { printf "%-12s %7s", "variant", "steady"; for (w = 1; w <= W; w++) printf " %6s", w "s"; printf "\n"
+      for (i = 1; i <= k; i++) { v = order[i]; m = n[v]
+        for (w = 0; w <= W; w++) { delete t; for (r = 1; r <= m; r++) t[r] = c[v, w, r]; printf (w == 0 ? "%-12s %7d" : " %6d"), (w == 0 ? v : med(t, m)), med(t, m) }
+        printf "\n" } }' "$OUT/cpu.tsv"
 } | tee "$OUT/summary.txt"
 echo "results in $OUT"

@@ -77,13 +77,14 @@ proxy_ctl() { # CONTROL_PORT ACTION[?value=...]
 }
 
 # start_gateway NAME CONF ADMIN_PORT: sets GW_PID_<NAME>
+GATEWAY_JAVA=${GATEWAY_JAVA:-"-Xms128m -Xmx256m -XX:+UseSerialGC"}
 start_gateway() {
-  java ${GATEWAY_JAVA:-"-Xms128m -Xmx256m -XX:+UseSerialGC"} -jar gateway/target/idemgate.jar --config "$2" \
-    > "$OUT/gateway-$1.log" 2>&1 &
+  java $GATEWAY_JAVA -jar gateway/target/idemgate.jar --config "$2" > "$OUT/gateway-$1.log" 2>&1 &
   local pid=$!
   fault_pids+=($pid)
   eval "GW_PID_$1=$pid"
-  wait_until 90 "gateway $1 ready" curl -fsS "http://127.0.0.1:$3/readyz"
+  wait_until 90 "gateway $1 ready" sh -c "kill -0 $pid && curl -fsS http://127.0.0.1:$3/readyz" \
+    && kill -0 "$pid" || { echo "gateway $1 did not start; see $OUT/gateway-$1.log:" >&2; tail -5 "$OUT/gateway-$1.log" >&2; exit 1; }
 }
 
 # metric ADMIN_PORT PATTERN: the sum of the samples whose line matches PATTERN (a grep -E regex), 0 if none

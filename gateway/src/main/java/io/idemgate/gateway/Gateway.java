@@ -89,36 +89,79 @@ public final class Gateway implements AutoCloseable {
         this.serverTls = serverTls(config.server().tls(), true);
         this.adminTls = serverTls(config.admin().tls(), false);
         this.transport = Transport.detect();
-        this.ioGroup = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
-        this.adminGroup = transport.newEventLoopGroup(1, "idemgate-admin");
-        this.metrics = new GatewayMetrics(registry);
-        this.reloader = configFile == null ? null
-                : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
-        this.scopes = new ScopeResolvers(metrics::jwksFetched);
-        routing.set(routingFor(config.routes()));
-        metrics.registerStoreHealth(storeHealth);
-        this.store = StoreFactory.create(config.store(), ioGroup, transport.socketChannelType(), metrics, storeHealth);
-        KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
-        this.accessLogWriter = accessLogWriter(config.logging(), accessOut);
-        if (accessLogWriter != null) {
-            metrics.registerAccessLogDropped(accessLogWriter::dropped);
+        // Whatever is built before a failure (a store that cannot be reached, a bad route) is released in
+        // reverse, or its threads (the event loops above all) outlive the failed start in this JVM.
+        java.util.ArrayDeque<AutoCloseable> built = new java.util.ArrayDeque<>();
+        try {
+            EventLoopGroup io = transport.newEventLoopGroup(config.server().ioThreads(), "idemgate-io");
+            this.ioGroup = io;
+            built.push(() -> shutDown(io));
+            EventLoopGroup adminLoop = transport.newEventLoopGroup(1, "idemgate-admin");
+            this.adminGroup = adminLoop;
+            built.push(() -> shutDown(adminLoop));
+            this.metrics = new GatewayMetrics(registry);
+            RouteReloader routeReloader = configFile == null ? null
+                    : new RouteReloader(configFile, config, routing, this::routingFor, metrics);
+            this.reloader = routeReloader;
+            if (routeReloader != null) {
+                built.push(routeReloader);
+            }
+            ScopeResolvers scopeResolvers = new ScopeResolvers(metrics::jwksFetched);
+            this.scopes = scopeResolvers;
+            built.push(scopeResolvers::close);
+            routing.set(routingFor(config.routes()));
+            built.push(() -> routing.get().upstreams().close()); // before the loops stop: a pool closes on its loop
+            metrics.registerStoreHealth(storeHealth);
+            IdempotencyStore created = StoreFactory.create(config.store(), io, transport.socketChannelType(), metrics,
+                    storeHealth);
+            this.store = created;
+            built.push(created::close);
+            KeyHasher keyHasher = KeyHasher.withSecret(config.logging().keyHashSecret());
+            AccessLogWriter writer = accessLogWriter(config.logging(), accessOut);
+            this.accessLogWriter = writer;
+            if (writer != null) {
+                built.push(writer::close);
+                metrics.registerAccessLogDropped(writer::dropped);
+            }
+            ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
+                    new ForwardedHeaders(config.server().viaName()), new AccessLog(writer),
+                    new DrainSignal(), created, new OwnerIds(),
+                    new BufferedBodyBudget(config.server().maxBufferedRequestBytes()), keyHasher);
+            metrics.registerBufferedRequestBytes(services.bodyBudget()::used);
+            this.proxy = new ProxyServer(config.server(), services, transport, io, serverTls, !quiet);
+            RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), created, keyHasher);
+            this.admin = new AdminServer(config.admin(), transport, adminLoop, AdminEndpoints.builder()
+                    .health()
+                    .readiness(this::readiness)
+                    .metrics(registry)
+                    .reload(routeReloader == null ? null : () -> routeReloader.reloadAsync(ReloadTrigger.ADMIN))
+                    .routes(() -> routing.get().table().configs())
+                    .route(HttpMethod.GET, RecordsEndpoint.PATH, records::inspect, true)
+                    .route(HttpMethod.DELETE, RecordsEndpoint.PATH, records::purge, true)
+                    .build(), adminTls);
+        } catch (RuntimeException | Error e) {
+            releaseAll(built, e);
+            throw e;
         }
-        ExchangeServices services = new ExchangeServices(routing::get, config.server(), metrics,
-                new ForwardedHeaders(config.server().viaName()), new AccessLog(accessLogWriter),
-                new DrainSignal(), store, new OwnerIds(), new BufferedBodyBudget(config.server().maxBufferedRequestBytes()),
-                keyHasher);
-        metrics.registerBufferedRequestBytes(services.bodyBudget()::used);
-        this.proxy = new ProxyServer(config.server(), services, transport, ioGroup, serverTls, !quiet);
-        RecordsEndpoint records = new RecordsEndpoint(() -> routing.get().table().configs(), store, keyHasher);
-        this.admin = new AdminServer(config.admin(), transport, adminGroup, AdminEndpoints.builder()
-                .health()
-                .readiness(this::readiness)
-                .metrics(registry)
-                .reload(reloader == null ? null : () -> reloader.reloadAsync(ReloadTrigger.ADMIN))
-                .routes(() -> routing.get().table().configs())
-                .route(HttpMethod.GET, RecordsEndpoint.PATH, records::inspect, true)
-                .route(HttpMethod.DELETE, RecordsEndpoint.PATH, records::purge, true)
-                .build(), adminTls);
+    }
+
+    /** Releases in reverse order of creation; what fails to release is added to {@code cause}, not thrown. */
+    private static void releaseAll(java.util.Deque<AutoCloseable> built, Throwable cause) {
+        for (AutoCloseable c : built) { // a pushed deque iterates newest first
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cause.addSuppressed(e);
+            } catch (Exception | Error e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Shuts an event loop group down as {@link #stop} does, waiting a bounded time for its threads to end. */
+    private static void shutDown(EventLoopGroup group) throws InterruptedException {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
     }
 
     /** Starts a gateway with its own metrics registry, JVM metrics included; its routes cannot be reloaded. */
@@ -138,9 +181,14 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, Path configFile, WarmUpReport warmUp) throws InterruptedException {
         PrometheusRegistry registry = new PrometheusRegistry();
         Gateway g = new Gateway(config, configFile, registry, System.out, false);
-        g.metrics.registerJvmMetrics();
-        if (warmUp != null) {
-            g.metrics.registerWarmUp(warmUp.requests(), warmUp.duration().toNanos() / 1e9);
+        try {
+            g.metrics.registerJvmMetrics();
+            if (warmUp != null) {
+                g.metrics.registerWarmUp(warmUp.requests(), warmUp.duration().toNanos() / 1e9);
+            }
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
         }
         g.startListeners();
         return g;

@@ -1,12 +1,10 @@
 package io.idemgate.gateway.exchange;
 
+import io.idemgate.gateway.transport.TimedHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2StreamFrame;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client's clocks for sending a request, so nobody can hold a connection (and what it holds: a
@@ -24,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * the connection bounds ({@code server.Http2HeaderTimer}), so on a stream only the body clock matters.
  * Event loop only.
  */
-public final class RequestTimer extends ChannelInboundHandlerAdapter {
+public final class RequestTimer extends TimedHandler {
 
     /** Fired when a request head did not arrive whole in time. */
     public static final Object HEADER_TIMEOUT = new Object() {
@@ -46,31 +44,13 @@ public final class RequestTimer extends ChannelInboundHandlerAdapter {
 
     private final long headerTimeoutNanos;
     private final long bodyTimeoutNanos;
-    private ChannelHandlerContext ctx;
     private Phase phase = Phase.BETWEEN_REQUESTS;
-    private ScheduledFuture<?> timer;
     private long headStart;
     private long lastBodyByte;
 
     public RequestTimer(Duration headerTimeout, Duration bodyTimeout) {
         this.headerTimeoutNanos = headerTimeout.toNanos();
         this.bodyTimeoutNanos = bodyTimeout.toNanos();
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
     }
 
     @Override
@@ -92,7 +72,7 @@ public final class RequestTimer extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (timer == null) {
+        if (!scheduled()) {
             if (phase == Phase.HEAD) {
                 schedule(headStart + headerTimeoutNanos - System.nanoTime());
             } else if (phase == Phase.BODY) {
@@ -122,20 +102,9 @@ public final class RequestTimer extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void schedule(long delayNanos) {
-        cancel();
-        timer = ctx.executor().schedule(this::expired, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private void expired() {
-        timer = null;
+    @Override
+    protected void expired() {
+        ChannelHandlerContext ctx = ctx();
         if (!ctx.channel().isActive()) {
             return;
         }

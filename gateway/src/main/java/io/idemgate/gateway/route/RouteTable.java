@@ -17,6 +17,8 @@ public final class RouteTable {
     private final Route[] routes;
     private final List<RouteConfig> configs;
     private final Set<String> idempotencyMethods;
+    /** Whether any rule matches on the host: if none does, the Host header is not normalised (a copy per request). */
+    private final boolean byHost;
 
     /** Without a gateway (tests, benchmarks): JWKS fetches of {@code scope.jwt} routes are not reported. */
     public RouteTable(List<RouteConfig> configs) {
@@ -35,6 +37,7 @@ public final class RouteTable {
             methods.addAll(c.idempotency().methods());
         }
         this.idempotencyMethods = Set.copyOf(methods);
+        this.byHost = configs.stream().anyMatch(c -> c.match().host().isPresent());
     }
 
     /**
@@ -56,7 +59,7 @@ public final class RouteTable {
      * @return the first matching route, or null
      */
     public Route match(String hostHeader, String path, String method) {
-        String host = normalizeHost(hostHeader);
+        String host = byHost ? normalizeHost(hostHeader) : null; // Route.matches reads it only for a host rule
         for (Route r : routes) {
             if (r.matches(host, path, method)) {
                 return r;

@@ -2,12 +2,11 @@ package io.idemgate.gateway.server;
 
 import io.idemgate.gateway.exchange.AccessLog;
 import io.idemgate.gateway.metrics.RejectReason;
+import io.idemgate.gateway.transport.TimedHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * then 9-byte frame headers and payload lengths); payloads are skipped, not read. The common frame,
  * whole in one read, costs no timer. One per connection; event loop only.
  */
-final class Http2HeaderTimer extends ChannelInboundHandlerAdapter {
+final class Http2HeaderTimer extends TimedHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Http2HeaderTimer.class);
 
@@ -40,8 +39,6 @@ final class Http2HeaderTimer extends ChannelInboundHandlerAdapter {
 
     private final long timeoutNanos;
     private final AccessLog accessLog;
-    private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
 
     /** Payload bytes (or, at first, preface bytes) still to come before the next frame header. */
     private long skip = PREFACE_LENGTH;
@@ -56,22 +53,6 @@ final class Http2HeaderTimer extends ChannelInboundHandlerAdapter {
     Http2HeaderTimer(Duration timeout, AccessLog accessLog) {
         this.timeoutNanos = timeout.toNanos();
         this.accessLog = accessLog;
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
     }
 
     @Override
@@ -138,7 +119,7 @@ final class Http2HeaderTimer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (waiting()) {
-            if (timer == null) {
+            if (!scheduled()) {
                 schedule(started() + timeoutNanos - System.nanoTime());
             }
         } else {
@@ -155,20 +136,9 @@ final class Http2HeaderTimer extends ChannelInboundHandlerAdapter {
         return inBlock ? blockStart : frameStart;
     }
 
-    private void schedule(long delayNanos) {
-        cancel();
-        timer = ctx.executor().schedule(this::expired, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private void expired() {
-        timer = null;
+    @Override
+    protected void expired() {
+        ChannelHandlerContext ctx = ctx();
         if (!ctx.channel().isActive() || !waiting()) {
             return;
         }

@@ -7,6 +7,7 @@ import io.idemgate.gateway.exchange.ExchangeServices;
 import io.idemgate.gateway.exchange.RequestTimer;
 import io.idemgate.gateway.http.DecodedRequestHeaders;
 import io.idemgate.gateway.http.TrailerHeaders;
+import io.idemgate.gateway.metrics.GatewayMetrics;
 import io.idemgate.gateway.tls.ServerTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.Channel;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +72,14 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
         }
     }
 
+    Duration headerTimeout() {
+        return config.requestHeaderTimeout();
+    }
+
+    GatewayMetrics metrics() {
+        return services.metrics();
+    }
+
     /** HTTP/1.1: request clocks, codec, receiver. */
     void addHttp1(ChannelPipeline p) {
         RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
@@ -112,6 +122,7 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
      */
     private void addStream(ChannelPipeline p) {
         RequestTimer timer = new RequestTimer(config.requestHeaderTimeout(), config.requestBodyTimeout());
+        p.addLast(PipelineNames.Http2Stream.END, new Http2StreamEnd());
         p.addLast(PipelineNames.Http2Stream.STALL_GUARD, new Http2StreamStallGuard(config.idleTimeout(), services.metrics()));
         p.addLast(PipelineNames.Http2Stream.REQUEST_TIMER, timer);
         p.addLast(PipelineNames.Http2Stream.CODEC, new Http2StreamFrameToHttpObjectCodec(true, true));

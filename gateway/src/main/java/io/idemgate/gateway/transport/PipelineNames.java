@@ -47,12 +47,15 @@ public final class PipelineNames {
     }
 
     /**
-     * One HTTP/2 stream's child channel: {@link #STALL_GUARD} ends a stream whose window stays shut,
+     * One HTTP/2 stream's child channel: {@link #END} first, to see the frames both ways and end a stream
+     * whose response is complete before its request with RST_STREAM NO_ERROR; {@link #STALL_GUARD} ends a
+     * stream whose window stays shut,
      * {@link #REQUEST_TIMER} sees the stream's frames arrive (the body clock),
      * {@link #CODEC} turns frames into the HTTP/1.1 parts the exchange knows (and back),
      * {@link #REQUEST} cleans the converted request (RFC 9113 §8.2.2, §8.3.1), {@link #RECEIVER} as on HTTP/1.1.
      */
     public static final class Http2Stream {
+        public static final String END = "h2-stream-end";
         public static final String STALL_GUARD = "h2-stall-guard";
         public static final String REQUEST_TIMER = "request-timer";
         public static final String CODEC = "h2-to-http1";

@@ -47,7 +47,11 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(PipelineNames.Upstream.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+        // Idle by reads alone: the idle event matters only for a pooled connection no exchange holds, and its
+        // last event was reading the response it served (it is pooled only after the whole request was
+        // written). Timing writes too would make IdleStateHandler turn every void write promise into a real
+        // one, a promise and a listener per write on the hot path.
+        ch.pipeline().addLast(PipelineNames.Upstream.IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         if (tls != null) {
             SslHandler ssl = UpstreamTls.newHandler(tls, ch.alloc(), host, port);
             ssl.setHandshakeTimeoutMillis(handshakeMillis);

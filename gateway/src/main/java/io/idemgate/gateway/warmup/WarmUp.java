@@ -34,7 +34,11 @@ public final class WarmUp {
     private WarmUp() {
     }
 
-    /** Runs the warm-up {@code config.server().warm-up} asks for. @return what it did; null when it is off */
+    /**
+     * Runs the warm-up {@code config.server().warm-up} asks for: its traffic runs that long, or less once the
+     * JIT has settled; starting and closing the private gateway come on top (its class loading is what the
+     * real start then skips). @return what it did; null when it is off
+     */
     public static WarmUpReport run(GatewayConfig config) {
         Duration bound = config.server().warmUp();
         return bound.isZero() ? null : run(config, bound, Gateway::startPrivate);
@@ -42,7 +46,6 @@ public final class WarmUp {
 
     static WarmUpReport run(GatewayConfig config, Duration bound, PrivateStart privateStart) {
         long start = System.nanoTime();
-        long deadline = start + bound.toNanos();
         WarmUpTraffic traffic = new WarmUpTraffic();
         String error = null;
         EventLoopGroup loops = null;
@@ -59,7 +62,7 @@ public final class WarmUp {
             upstream = LoopbackUpstream.start(transport, loops);
             gateway = privateStart.start(PrivateGatewayConfig.of(config, upstream.port()), DISCARD);
             trafficStart = System.nanoTime();
-            traffic.run(transport, loops, gateway.proxyPort(), deadline);
+            traffic.run(transport, loops, gateway.proxyPort(), bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
@@ -79,7 +82,7 @@ public final class WarmUp {
                 .addKeyValue("close_ms", millis(closeStart, end))
                 .addKeyValue("requests", report.requests()).addKeyValue("pass_through", report.passThrough())
                 .addKeyValue("idempotent", report.idempotent()).addKeyValue("replayed", report.replayed())
-                .addKeyValue("failed", report.failed());
+                .addKeyValue("failed", report.failed()).addKeyValue("jit_settled", traffic.jitSettled);
         if (traffic.firstFailure.get() != null) {
             line = line.addKeyValue("first_failure", traffic.firstFailure.get());
         }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * request as soon as the last is answered, until the deadline. Some connections send pass-through POSTs;
  * the others come in pairs that send the same keys at about the same time, each key twice: so the
  * idempotent path sees firsts, duplicates of a first in flight (they wait, then replay) and replays.
+ * The clients stop at the bound, or earlier once the JIT has settled.
  * Every body is the same 200-byte JSON, so a key never meets a different payload (that would be a 422,
  * logged as a refusal).
  */
@@ -42,7 +44,14 @@ final class WarmUpTraffic {
             + "\"customer\":\"cus_000000000001\",\"note\":\"warm-up payload, two hundred bytes of JSON in all\","
             + "\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}").getBytes(StandardCharsets.US_ASCII);
     private static final String REPLAYED = "Idempotent-Replayed";
-    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Traffic runs at least this long (unless the bound is shorter), whatever the JIT seems to do. */
+    private static final long MIN_TRAFFIC_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Nor before this many requests: a JIT idle on a starved machine may not have seen the hot methods often
+     * enough yet (C2 takes a method after some thousands of calls).
+     */
+    private static final long MIN_REQUESTS = 10_000;
 
     final LongAdder passThrough = new LongAdder();
     final LongAdder idempotent = new LongAdder();
@@ -51,16 +60,27 @@ final class WarmUpTraffic {
     /** The first failure seen, for the log line. */
     final AtomicReference<String> firstFailure = new AtomicReference<>();
 
-    /** Sends until {@code deadlineNanos} ({@link System#nanoTime()}); returns when every connection has closed. */
-    void run(Transport transport, EventLoopGroup loops, int port, long deadlineNanos) throws InterruptedException {
+    /** When the clients stop sending (System.nanoTime()); moved earlier once the JIT has settled. */
+    private volatile long deadlineNanos;
+    private volatile boolean cut;
+    /** Whether the traffic ended early because the JIT had settled. */
+    volatile boolean jitSettled;
+
+    /**
+     * Sends for {@code bound}, or less once the JIT has settled (see {@link JitActivity}); returns when every
+     * connection has closed.
+     */
+    void run(Transport transport, EventLoopGroup loops, int port, Duration bound) throws InterruptedException {
+        long start = System.nanoTime();
+        deadlineNanos = start + bound.toNanos();
         String host = "127.0.0.1:" + port;
         List<Conversation> conversations = new ArrayList<>();
         for (int i = 0; i < PASS_CONNECTIONS; i++) {
-            conversations.add(new Conversation(host, deadlineNanos, -1));
+            conversations.add(new Conversation(host, -1));
         }
         for (int pair = 0; pair < IDEMPOTENT_PAIRS; pair++) {
-            conversations.add(new Conversation(host, deadlineNanos, pair));
-            conversations.add(new Conversation(host, deadlineNanos, pair));
+            conversations.add(new Conversation(host, pair));
+            conversations.add(new Conversation(host, pair));
         }
         List<Channel> channels = new ArrayList<>();
         try {
@@ -79,11 +99,22 @@ final class WarmUpTraffic {
                         .connect("127.0.0.1", port).sync();
                 channels.add(connect.channel());
             }
+            JitActivity jit = new JitActivity();
+            for (long now = System.nanoTime(); now - deadlineNanos < 0; now = System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(JitActivity.POLL.toMillis(), TimeUnit.NANOSECONDS.toMillis(deadlineNanos - now))));
+                if (jit.settled() && System.nanoTime() - start >= MIN_TRAFFIC_NANOS
+                        && passThrough.sum() + idempotent.sum() >= MIN_REQUESTS) {
+                    jitSettled = true;
+                    deadlineNanos = System.nanoTime();
+                }
+            }
+            // Answers still on their way get a moment together; then the connections are closed regardless.
+            long closeBy = deadlineNanos + CLOSE_WAIT_NANOS;
             for (Channel ch : channels) {
-                long left = Math.max(0, deadlineNanos - System.nanoTime()) + CLOSE_WAIT_NANOS;
-                ch.closeFuture().await(left, TimeUnit.NANOSECONDS);
+                ch.closeFuture().await(Math.max(0, closeBy - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } finally {
+            cut = true; // an answer still missing now is not a failure of the gateway: the bound is up
             for (Channel ch : channels) {
                 ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
             }
@@ -99,15 +130,13 @@ final class WarmUpTraffic {
     private final class Conversation extends SimpleChannelInboundHandler<FullHttpResponse> {
 
         private final String host;
-        private final long deadlineNanos;
         private final int pair; // -1: pass-through
         private long round;
         private boolean replayNext;
         private boolean awaiting;
 
-        Conversation(String host, long deadlineNanos, int pair) {
+        Conversation(String host, int pair) {
             this.host = host;
-            this.deadlineNanos = deadlineNanos;
             this.pair = pair;
         }
 
@@ -137,7 +166,7 @@ final class WarmUpTraffic {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            if (awaiting) {
+            if (awaiting && !cut) {
                 failure("connection closed before the answer");
             }
             super.channelInactive(ctx);

@@ -60,6 +60,18 @@ class RouteTableTest {
     }
 
     @Test
+    void withoutHostRulesAnyHostMatchesAndAHostRuleStillSeesTheNormalisedHost() {
+        RouteTable anyHost = new RouteTable(List.of(route("any", null, "/v1/**", Set.of())));
+        for (String host : new String[] {null, "", "API.example.com:8443", "[::1]:80", "a"}) {
+            assertThat(anyHost.match(host, "/v1/orders", "POST").name()).as(String.valueOf(host)).isEqualTo("any");
+        }
+        RouteTable mixed = new RouteTable(List.of(route("api", "api.example.com", "/v1/**", Set.of()),
+                route("any", null, "/v1/**", Set.of())));
+        assertThat(mixed.match("API.example.com:8443", "/v1/orders", "POST").name()).isEqualTo("api");
+        assertThat(mixed.match("other:80", "/v1/orders", "POST").name()).isEqualTo("any");
+    }
+
+    @Test
     void ipv6HostsKeepTheirBrackets() {
         assertThat(RouteTable.normalizeHost("[::1]:8080")).isEqualTo("[::1]");
         assertThat(RouteTable.normalizeHost(null)).isNull();

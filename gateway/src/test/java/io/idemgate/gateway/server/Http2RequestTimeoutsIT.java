@@ -14,19 +14,16 @@ import io.idemgate.gateway.testsupport.ReceivedRequest;
 import io.idemgate.gateway.testsupport.TestCertificates;
 import io.idemgate.gateway.testsupport.TestUpstream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.SubmissionPublisher;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +47,7 @@ class Http2RequestTimeoutsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int MAX_STREAMS = 4;
-    private static final int CANCEL = 0x8, ENHANCE_YOUR_CALM = 0xb, NO_ERROR = 0x0;
+    private static final int ENHANCE_YOUR_CALM = 0xb, NO_ERROR = 0x0;
     private static final String AUTH = "authorization";
     private static final Predicate<StreamState> TIMED_OUT = s -> s.ended() && s.reset();
 
@@ -135,7 +132,8 @@ class Http2RequestTimeoutsIT {
             assertThat(s.status()).isEqualTo(408);
             assertThat(s.headers().get("content-type").toString()).isEqualTo("application/problem+json");
             assertThat(s.body()).contains("request-timeout");
-            assertThat(s.resetCode()).isEqualTo(CANCEL); // the rest of the body is not wanted
+            // The rest of the body is not wanted, and the response stands (RFC 9113 §8.1).
+            assertThat(s.resetCode()).isEqualTo(NO_ERROR);
 
             // Only the stream ended: the connection serves the next one.
             c.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 3,
@@ -336,6 +334,29 @@ class Http2RequestTimeoutsIT {
             assertThat(goAway.debugText()).startsWith("request header timeout");
             assertThat(goAway.lastStreamId()).isZero();
             assertThat(c.closedWithin(WAIT)).isTrue();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(rejected(h2c, "header_timeout")).isEqualTo(before + 1));
+    }
+
+    @Test
+    void aPrefaceDrippedPastTheHeaderTimeoutClosesTheConnection() throws Exception {
+        double before = rejected(h2c, "header_timeout");
+        try (Socket s = new Socket("127.0.0.1", h2c.port())) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.getOutputStream().write(ascii("PRI * HTTP/2.0\r\n"));
+            // The rest but its last byte, one every 400 ms: the idle timeout (2 s) never fires, the head's does.
+            byte[] rest = ascii("\r\nSM\r\n\r");
+            int read = 0;
+            try {
+                for (byte b : rest) {
+                    s.getOutputStream().write(b);
+                    Thread.sleep(400); // the drip's pace is the point of the test
+                }
+                read = s.getInputStream().read();
+            } catch (IOException closed) {
+                read = -1; // reset by the gateway while dripping: closed as well
+            }
+            assertThat(read).isEqualTo(-1);
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(rejected(h2c, "header_timeout")).isEqualTo(before + 1));
     }

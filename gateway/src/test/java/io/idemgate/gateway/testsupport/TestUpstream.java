@@ -104,6 +104,11 @@ public final class TestUpstream implements AutoCloseable {
         return connectionsAccepted.get();
     }
 
+    /** Connections open right now (a closed one leaves the group by itself). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     public int requestCount() {
         synchronized (requests) {
             return requests.size();

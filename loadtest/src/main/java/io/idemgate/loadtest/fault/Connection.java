@@ -4,6 +4,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * One client connection through the proxy and its connection to the target. The target is dialled when the client
@@ -21,8 +23,8 @@ final class Connection {
 
     Connection(FaultProxy proxy) {
         this.proxy = proxy;
-        this.up = new Pipe(proxy, this::clientArrived);
-        this.down = new Pipe(proxy, null);
+        this.up = new Pipe(proxy, this, this::clientArrived);
+        this.down = new Pipe(proxy, this, null);
         up.peer(down);
         down.peer(up);
     }
@@ -46,7 +48,7 @@ final class Connection {
     }
 
     private void dialIfAllowed() {
-        if (dialled || proxy.faults().blackhole() || !client.isActive()) {
+        if (dialled || faults().blackhole() || !client.isActive()) {
             return;
         }
         dialled = true;
@@ -62,6 +64,20 @@ final class Connection {
         });
     }
 
+    /** The proxy's faults if they apply to this client (by its address), else none. */
+    Faults faults() {
+        Faults f = proxy.faults();
+        return inScope(f) ? f : Faults.NONE;
+    }
+
+    boolean inScope(Faults f) {
+        if (f.from() == null) {
+            return true;
+        }
+        SocketAddress remote = client == null ? null : client.remoteAddress();
+        return remote instanceof InetSocketAddress a && a.getAddress().getHostAddress().equals(f.from());
+    }
+
     /** Faults changed; runs on the connection's event loop. */
     void resume() {
         dialIfAllowed();
@@ -71,6 +87,9 @@ final class Connection {
 
     /** Closes both ends with a TCP reset (SO_LINGER 0); runs on the connection's event loop. */
     void reset() {
+        if (!inScope(proxy.faults())) {
+            return;
+        }
         for (Channel ch : new Channel[] {client, target}) {
             if (ch != null && ch.isActive()) {
                 ch.config().setOption(ChannelOption.SO_LINGER, 0);

@@ -78,12 +78,14 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Resets (RST) every open connection, both ends; new connections are accepted as before. */
+    /** Resets (RST) every open connection in scope, both ends; new connections are accepted as before. */
     public int resetAll() {
         int n = 0;
         for (Connection c : connections) {
-            c.client().eventLoop().execute(c::reset);
-            n++;
+            if (c.inScope(faults)) {
+                c.client().eventLoop().execute(c::reset);
+                n++;
+            }
         }
         resets.addAndGet(n);
         return n;

@@ -26,6 +26,7 @@ final class Pipe extends ChannelInboundHandlerAdapter {
     }
 
     private final FaultProxy proxy;
+    private final Connection connection;
     private final Runnable onActive;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private Pipe peer;
@@ -38,8 +39,9 @@ final class Pipe extends ChannelInboundHandlerAdapter {
     private boolean fromClosed;
     private boolean closePassedOn;
 
-    Pipe(FaultProxy proxy, Runnable onActive) {
+    Pipe(FaultProxy proxy, Connection connection, Runnable onActive) {
         this.proxy = proxy;
+        this.connection = connection;
         this.onActive = onActive;
     }
 
@@ -75,7 +77,7 @@ final class Pipe extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        Faults f = proxy.faults();
+        Faults f = connection.faults();
         long now = System.nanoTime();
         if (f.bytesPerSecond() > 0) {
             // Slices of ~10 ms of bandwidth, so a slow link trickles instead of delivering a 64 KiB read at once.
@@ -111,7 +113,7 @@ final class Pipe extends ChannelInboundHandlerAdapter {
             discardQueue();
             return;
         }
-        if (proxy.faults().blackhole()) {
+        if (connection.faults().blackhole()) {
             return; // held until the partition is lifted (resume)
         }
         long now = System.nanoTime();
@@ -143,7 +145,7 @@ final class Pipe extends ChannelInboundHandlerAdapter {
         if (from == null || !from.isActive()) {
             return;
         }
-        boolean read = to != null && to.isActive() && to.isWritable() && !proxy.faults().blackhole()
+        boolean read = to != null && to.isActive() && to.isWritable() && !connection.faults().blackhole()
                 && queuedBytes < MAX_QUEUED_BYTES;
         if (from.config().isAutoRead() != read) {
             from.config().setAutoRead(read);

@@ -20,7 +20,8 @@ public final class ProxyCommand {
               POST /blackhole                   accept, forward nothing either way, hold it all (a partition)
               POST /heal                        lift the blackhole: held data and connects go through
               POST /reset                       reset (RST) every open connection, both ends
-              POST /clear                       every fault off
+              POST /clear                       every fault off (the scope stays)
+              POST /scope?value=IP              faults apply only to clients connecting from IP (all = every client)
 
               --target HOST:PORT      where to forward (required)
               --listen PORT           proxy port on --host, 0 for any free one (required)
@@ -75,7 +76,7 @@ public final class ProxyCommand {
             listen = port("--listen", v.get("--listen"));
             control = port("--control", v.get("--control"));
             initial = new Faults(Latency.parseDuration(v.getOrDefault("--latency", "0")).toNanos(),
-                    Long.parseLong(v.getOrDefault("--bandwidth", "0")), false);
+                    Long.parseLong(v.getOrDefault("--bandwidth", "0")), false, null);
         } catch (IllegalArgumentException e) {
             err.println("proxy: " + e.getMessage());
             err.println("run 'java -jar idemgate-loadtest.jar proxy --help' for the flags");

@@ -17,7 +17,8 @@ import java.time.Instant;
  * The proxy's loopback control, so scripts can switch faults during a run with curl:
  * {@code GET /status}; {@code POST /latency?value=200ms}, {@code /bandwidth?value=BYTES_PER_S} (0 = unlimited),
  * {@code /blackhole}, {@code /heal} (lift the blackhole), {@code /reset} (RST every open connection), {@code /clear}
- * (every fault off). Each change is one log line. Served by the JDK's own small HTTP server on one thread.
+ * (every fault off; the scope stays), {@code /scope?value=IP} (only clients from that address suffer the faults;
+ * {@code all} = every client). Each change is one log line. Served by the JDK's own small HTTP server on one thread.
  */
 public final class ProxyControl implements AutoCloseable {
 
@@ -60,7 +61,7 @@ public final class ProxyControl implements AutoCloseable {
                 try {
                     change(path, value);
                 } catch (IllegalArgumentException e) {
-                    status = path.matches("/(latency|bandwidth|blackhole|heal|reset|clear)") ? 400 : 404;
+                    status = path.matches("/(latency|bandwidth|blackhole|heal|reset|clear|scope)") ? 400 : 404;
                     error = e.getMessage();
                 }
             }
@@ -94,13 +95,18 @@ public final class ProxyControl implements AutoCloseable {
                 proxy.set(f.withBlackhole(false));
                 say("blackhole lifted: held data flows again");
             }
+            case "/scope" -> {
+                String from = value == null || value.isBlank() || value.equals("all") ? null : value.trim();
+                proxy.set(f.from(from));
+                say(from == null ? "faults apply to every client" : "faults apply only to clients from " + from);
+            }
             case "/reset" -> say("RESET " + proxy.resetAll() + " connections (RST both ends)");
             case "/clear" -> {
-                proxy.set(Faults.NONE);
+                proxy.set(Faults.NONE.from(f.from()));
                 say("all faults cleared");
             }
             default -> throw new IllegalArgumentException("unknown control " + path
-                    + "; use GET /status, POST /latency?value=D, /bandwidth?value=N, /blackhole, /heal, /reset, /clear");
+                    + "; use GET /status, POST /latency?value=D, /bandwidth?value=N, /blackhole, /heal, /reset, /clear, /scope?value=IP|all");
         }
     }
 
@@ -118,7 +124,7 @@ public final class ProxyControl implements AutoCloseable {
     String status() {
         Faults f = proxy.faults();
         return "{\"name\":" + quote(name) + ",\"latency_ms\":" + f.latencyNanos() / 1_000_000.0
-                + ",\"bandwidth_bytes_per_second\":" + f.bytesPerSecond() + ",\"blackhole\":" + f.blackhole()
+                + ",\"bandwidth_bytes_per_second\":" + f.bytesPerSecond() + ",\"blackhole\":" + f.blackhole() + ",\"from\":" + (f.from() == null ? "null" : quote(f.from()))
                 + ",\"open_connections\":" + proxy.openConnections() + ",\"accepted_connections\":" + proxy.acceptedConnections()
                 + ",\"reset_connections\":" + proxy.resetConnections() + ",\"forwarded_bytes\":" + proxy.forwardedBytes() + "}";
     }

@@ -184,6 +184,21 @@ class FaultProxyTest {
     }
 
     @Test
+    void aScopedFaultHitsOnlyClientsFromThatAddress() throws Exception {
+        control("POST", "/scope?value=127.0.0.2");
+        control("POST", "/blackhole");
+        try (Socket other = new Socket(InetAddress.getLoopbackAddress(), proxy.port(), InetAddress.getByName("127.0.0.2"), 0);
+                Socket healthy = client(10_000)) {
+            other.setSoTimeout(300);
+            other.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+            assertThat(roundTrip(healthy, "fine")).isEqualTo("fine");
+            assertThatThrownBy(() -> other.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+            assertThat(control("POST", "/reset").body()).contains("\"reset_connections\":1").contains("\"from\":\"127.0.0.2\"");
+            assertThat(roundTrip(healthy, "still")).isEqualTo("still");
+        }
+    }
+
+    @Test
     void badControlsAreRefusedWithAReason() throws Exception {
         assertThat(control("POST", "/latency").statusCode()).isEqualTo(400);
         assertThat(control("POST", "/latency?value=soon").statusCode()).isEqualTo(400);
