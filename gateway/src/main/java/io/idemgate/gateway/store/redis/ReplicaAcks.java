@@ -42,7 +42,7 @@ final class ReplicaAcks implements AutoCloseable {
     private final long timeoutMillis;
     private final byte[] marker;
     private final StoreHealth health;
-    private List<CompletableFuture<Boolean>> queued = new ArrayList<>();
+    private List<CompletableFuture<Ack>> queued = new ArrayList<>();
     private boolean roundOut;
     private long rounds;
 
@@ -64,15 +64,26 @@ final class ReplicaAcks implements AutoCloseable {
 
     /**
      * A stored completion answers only once the replicas hold it (or the replica timeout passed): a failover
-     * then cannot lose an answer the client already has. Unconfirmed, it still answers true (the master holds
-     * it), counted and logged: the operator's signal that a failover now could lose it.
+     * then cannot lose an answer the client already has. Unconfirmed within the timeout (the master answered
+     * WAIT with too few replicas), it still answers true (the master holds it), counted and logged: the
+     * operator's signal that a failover now could lose it. If the check itself failed (the master went away
+     * during WAIT: the very failover this guards against), the completion fails like a store write, so the
+     * client never gets an answer the new master may not hold (its connection is cut: outcome unknown).
      */
     CompletionStage<Boolean> durable(CompletionStage<Boolean> completed) {
         return completed.thenCompose(written -> !written ? CompletableFuture.completedFuture(false)
-                : confirm().thenApply(confirmed -> {
-                    if (!confirmed) {
+                : confirm().thenApply(ack -> {
+                    if (ack != Ack.CONFIRMED) {
                         health.unconfirmedCompletion();
+                    }
+                    if (ack == Ack.FAILED) {
                         // No record id: it is derived from the client's key, which never goes to logs.
+                        log.warn("a completion could not be confirmed by {} replica(s): the check failed (master "
+                                + "lost?), so it is not answered as stored (idemgate_store_unconfirmed_completions_total)",
+                                replicas);
+                        throw new IllegalStateException("replica confirmation failed");
+                    }
+                    if (ack == Ack.UNCONFIRMED) {
                         log.warn("a completion was not confirmed by {} replica(s) within the replica timeout: a "
                                 + "failover now could lose it (idemgate_store_unconfirmed_completions_total)",
                                 replicas);
@@ -81,12 +92,22 @@ final class ReplicaAcks implements AutoCloseable {
                 }));
     }
 
+    /** What a confirmation round found out about the writes before it. */
+    enum Ack {
+        /** At least {@code replicas} replicas hold them. */
+        CONFIRMED,
+        /** The master answered, but fewer replicas acknowledged within the timeout. */
+        UNCONFIRMED,
+        /** The check failed (connection lost, master gone, closed): nothing is known. */
+        FAILED
+    }
+
     /**
-     * Completes with true once at least {@code replicas} replicas hold every write the master executed before
-     * this call; false if they did not within the timeout or the check failed. Never completes exceptionally.
+     * Completes once the replicas' acknowledgement of every write the master executed before this call is
+     * known ({@link Ack}). Never completes exceptionally.
      */
-    CompletableFuture<Boolean> confirm() {
-        CompletableFuture<Boolean> confirmed = new CompletableFuture<>();
+    CompletableFuture<Ack> confirm() {
+        CompletableFuture<Ack> confirmed = new CompletableFuture<>();
         boolean start;
         synchronized (this) {
             queued.add(confirmed);
@@ -100,7 +121,7 @@ final class ReplicaAcks implements AutoCloseable {
     }
 
     private void round() {
-        List<CompletableFuture<Boolean>> batch;
+        List<CompletableFuture<Ack>> batch;
         long n;
         synchronized (this) {
             batch = queued;
@@ -117,8 +138,9 @@ final class ReplicaAcks implements AutoCloseable {
             acked = CompletableFuture.failedFuture(e);
         }
         acked.whenComplete((count, failure) -> {
-            boolean ok = failure == null && count != null && count >= replicas;
-            batch.forEach(waiting -> waiting.complete(ok));
+            Ack ack = failure != null || count == null ? Ack.FAILED
+                    : count >= replicas ? Ack.CONFIRMED : Ack.UNCONFIRMED;
+            batch.forEach(waiting -> waiting.complete(ack));
             boolean next;
             synchronized (this) {
                 next = !queued.isEmpty();
@@ -137,11 +159,11 @@ final class ReplicaAcks implements AutoCloseable {
         } finally {
             resources.shutdown();
         }
-        List<CompletableFuture<Boolean>> left;
+        List<CompletableFuture<Ack>> left;
         synchronized (this) {
             left = queued;
             queued = new ArrayList<>();
         }
-        left.forEach(waiting -> waiting.complete(false));
+        left.forEach(waiting -> waiting.complete(Ack.FAILED));
     }
 }

@@ -81,6 +81,34 @@ class ReplicaDurabilityIT {
         }
     }
 
+    /**
+     * The failover itself: the master dies while WAIT is pending. Nothing is known about the replicas, so the
+     * completion is not answered as stored (the exchange cuts the client: outcome unknown) rather than
+     * answered and then lost on the promoted replica — the loss the fault scenario found.
+     */
+    @Test
+    void aMasterLostDuringTheReplicaCheckFailsTheCompletion() {
+        StoreHealth health = new StoreHealth();
+        RedisStoreSettings settings = RedisStoreSettings.DEFAULTS.withMinReplicas(1, Duration.ofSeconds(8));
+        try (RedisIdempotencyStore store = new RedisIdempotencyStore(master.uri(), PREFIX, Duration.ofSeconds(2),
+                settings, health)) {
+            long fence = ((Claimed) await(store.claim("lost", "fp", "gw1/1", MINUTE, false, MINUTE))).fence();
+            CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> replica.debugSleep(Duration.ofSeconds(6)));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> replicaStalled(store));
+
+            CompletableFuture<Boolean> completed = store.complete("lost", "gw1/1", fence, response("receipt"), MINUTE)
+                    .toCompletableFuture();
+            // WAIT blocks its client on the master: the check is in flight.
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> master.commandFull("INFO clients").matches("(?s).*blocked_clients:[1-9].*"));
+            master.kill();
+
+            assertThat(completed).failsWithin(Duration.ofSeconds(15));
+            assertThat(health.unconfirmedCompletions()).isEqualTo(1);
+            stalled.orTimeout(15, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+
     @Test
     void withoutMinReplicasNothingWaitsForReplicas() {
         StoreHealth health = new StoreHealth();
