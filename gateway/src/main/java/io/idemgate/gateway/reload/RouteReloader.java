@@ -119,6 +119,15 @@ public final class RouteReloader implements AutoCloseable {
         log.atInfo().addKeyValue("result", "success").addKeyValue("routes", routes)
                 .addKeyValue("trigger", trigger.label()).addKeyValue("config", file)
                 .log("route rules reloaded: {} route(s) from {} ({})", routes, file, trigger.label());
+        if (!RestartOnlySettings.ttlsBeyondFenceRetention(running, next).isEmpty()) {
+            log.atWarn().addKeyValue("trigger", trigger.label())
+                    .addKeyValue("fence_retention", running.store().fenceRetention())
+                    .addKeyValue("needed", next.store().fenceRetention())
+                    .log("a route ttl is now longer than the fence retention the store started with ({}): records "
+                            + "use the new ttl now, but a release or purge keeps its fence tombstone for {} until "
+                            + "a restart (needed: {})", running.store().fenceRetention(),
+                            running.store().fenceRetention(), next.store().fenceRetention());
+        }
         if (!restartRequired.isEmpty()) {
             log.atWarn().addKeyValue("trigger", trigger.label()).addKeyValue("restart_required", restartRequired)
                     .log("changed settings not applied, they need a restart: {}", String.join(", ", restartRequired));

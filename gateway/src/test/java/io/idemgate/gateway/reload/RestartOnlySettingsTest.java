@@ -45,4 +45,22 @@ class RestartOnlySettingsTest {
                 "idemgate.logging.access-log",
                 "idemgate.reload.watch-file");
     }
+
+    private static final String REDIS = "idemgate.store.type = redis\n";
+
+    @Test
+    void aRouteTtlBeyondTheRunningFenceRetentionIsNamedNotTheDerivedRetention() {
+        GatewayConfig running = parse(REDIS + ROUTE);
+        GatewayConfig next = parse(REDIS + ROUTE + "idemgate.defaults.idempotency.ttl = 48h\n");
+
+        assertThat(RestartOnlySettings.changed(running, next)).containsExactly("idemgate.routes[0].idempotency.ttl");
+    }
+
+    @Test
+    void aShorterTtlOrTheMemoryStoreNeedsNoRestartForFences() {
+        String longTtl = "idemgate.defaults.idempotency.ttl = 48h\n";
+
+        assertThat(RestartOnlySettings.changed(parse(REDIS + ROUTE + longTtl), parse(REDIS + ROUTE))).isEmpty();
+        assertThat(RestartOnlySettings.changed(parse(ROUTE), parse(ROUTE + longTtl))).isEmpty();
+    }
 }
