@@ -59,7 +59,8 @@ class ReplicaDurabilityIT {
                 long fence = ((Claimed) await(store.claim(id, "fp", "gw1/1", MINUTE, false, MINUTE))).fence();
                 assertThat(await(store.complete(id, "gw1/1", fence, response("receipt"), MINUTE))).isTrue();
                 // No wait here: WAIT already made the replica acknowledge it.
-                assertThat(replica.commandFull("HGET " + PREFIX + "{" + id + "} state")).contains("completed");
+                // Format 3: a completed record is "3 C fence …" (docs/store-format.md).
+                assertThat(replica.commandFull("GET " + PREFIX + "{" + id + "}")).startsWith("3 C ");
             }
             assertThat(health.unconfirmedCompletions()).isZero();
         }
