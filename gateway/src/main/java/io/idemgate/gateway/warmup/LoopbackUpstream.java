@@ -33,6 +33,7 @@ final class LoopbackUpstream implements AutoCloseable {
 
     private static final byte[] BODY = "{\"id\":\"ord_warm_up\",\"status\":\"created\"}".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_REQUEST = 1024 * 1024;
+    private static final String DATE = "Thu, 01 Jan 2026 00:00:00 GMT";
 
     private final Channel listener;
     private final ChannelGroup connections;
@@ -79,8 +80,13 @@ final class LoopbackUpstream implements AutoCloseable {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     request.decoderResult().isSuccess() ? HttpResponseStatus.CREATED : HttpResponseStatus.BAD_REQUEST,
                     Unpooled.wrappedBuffer(BODY));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
+            // The headers a typical upstream (nginx, an app server) sends: the gateway's header handling then
+            // takes the branches real responses make it take, rather than deoptimizing on the first of them.
+            response.headers().set(HttpHeaderNames.SERVER, "warm-up")
+                    .set(HttpHeaderNames.DATE, DATE)
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
