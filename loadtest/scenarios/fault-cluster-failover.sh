@@ -15,13 +15,8 @@ DURATION=${DURATION:-30}
 RATE=${RATE:-80}
 KILL_AT=${KILL_AT:-8}
 OUT=${OUT:-results/fault-cluster-failover-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-. scripts/lib/jars.sh
-ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 . loadtest/scenarios/lib/faults.sh
-trap fault_cleanup EXIT
+fault_prepare
 
 # A cluster node also listens on port + 10000 (its bus): pick ports below 55536 with both free.
 free_cluster_port() {

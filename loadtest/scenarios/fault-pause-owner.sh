@@ -21,13 +21,8 @@ LEASE=${LEASE:-2s}
 # fault under test should be the only reason a store call fails.
 COMMAND_TIMEOUT=${COMMAND_TIMEOUT:-1s}
 OUT=${OUT:-results/fault-pause-owner-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-. scripts/lib/jars.sh
-ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 . loadtest/scenarios/lib/faults.sh
-trap fault_cleanup EXIT
+fault_prepare
 
 REDIS=$(free_port); UP=$(free_port)
 start_redis redis "$REDIS"

@@ -28,13 +28,8 @@ REPL_LAG=${REPL_LAG:-200ms}
 MIN_REPLICAS=${MIN_REPLICAS:-"0 1"}
 REPLICA_TIMEOUT=${REPLICA_TIMEOUT:-1s}
 OUT=${OUT:-results/fault-sentinel-failover-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-. scripts/lib/jars.sh
-ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 . loadtest/scenarios/lib/faults.sh
-trap fault_cleanup EXIT
+fault_prepare
 
 failed=0
 for n in $MIN_REPLICAS; do

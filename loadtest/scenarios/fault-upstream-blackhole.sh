@@ -22,13 +22,8 @@ MODES=${MODES:-"reexecute reject"}
 # fault under test should be the only reason a store call fails.
 COMMAND_TIMEOUT=${COMMAND_TIMEOUT:-1s}
 OUT=${OUT:-results/fault-upstream-blackhole-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
-. scripts/lib/jars.sh
-ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 . loadtest/scenarios/lib/faults.sh
-trap fault_cleanup EXIT
+fault_prepare
 
 failed=0
 for mode in $MODES; do

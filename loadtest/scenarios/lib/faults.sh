@@ -1,11 +1,22 @@
-# Sourced by the fault scenarios (from the repository root, after OUT is set and made absolute): start the
-# pieces of a fault run on free loopback ports, each recorded by PID so `fault_cleanup` (the caller's EXIT
-# trap) stops exactly what was started, and read the gateway's counters. Every wait is bounded.
+# Sourced by the fault scenarios (from the repository root, after OUT is set): `fault_prepare` makes OUT,
+# checks the tools, builds the jars when needed and arms the EXIT trap; then start the pieces of a fault
+# run on free loopback ports, each recorded by PID so `fault_cleanup` stops exactly what was started, and
+# read the gateway's counters. Every wait is bounded.
 #
-#   . loadtest/scenarios/lib/faults.sh ; trap fault_cleanup EXIT
+#   OUT=${OUT:-results/fault-NAME-$(date +%Y%m%d-%H%M%S)}
+#   . loadtest/scenarios/lib/faults.sh ; fault_prepare
 fault_pids=()
 LOADTEST_JAVA=${LOADTEST_JAVA:-"java -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"}
 LOADTEST="$LOADTEST_JAVA -jar loadtest/target/idemgate-loadtest.jar"
+
+fault_prepare() {
+  mkdir -p "$OUT"
+  OUT=$(cd "$OUT" && pwd)
+  command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; exit 1; }
+  . scripts/lib/jars.sh
+  ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
+  trap fault_cleanup EXIT
+}
 
 fault_cleanup() {
   local p
