@@ -73,6 +73,9 @@ public final class LoadGenerator {
     private final MessageDigest sha256;
     /** {@code --target} then every {@code --also-target}: connection i goes to target i mod n. */
     private final List<URI> targets;
+    /** Per target, computed once: every request sends them. */
+    private final String[] requestUris;
+    private final String[] hostHeaders;
     private final FaultCommands faults;
     /** Every operation, for the history checker; null without {@code --history}. */
     private final HistoryWriter history;
@@ -113,6 +116,8 @@ public final class LoadGenerator {
         this.faults = new FaultCommands(out);
         this.history = options.history() == null ? null : new HistoryWriter(Path.of(options.history()), ClientOp.HEADER);
         this.targets = options.targets();
+        this.requestUris = targets.stream().map(LoadOptions::requestUri).toArray(String[]::new);
+        this.hostHeaders = targets.stream().map(t -> t.getHost() + ":" + LoadOptions.port(t)).toArray(String[]::new);
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -327,11 +332,10 @@ public final class LoadGenerator {
             sentMeasured++;
             lastMeasuredSendNanos = p.sentNanos;
         }
-        URI target = targets.get(c.target());
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, LoadOptions.requestUri(target),
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, requestUris[c.target()],
                 Unpooled.wrappedBuffer(p.key.body));
         request.headers()
-                .set(HttpHeaderNames.HOST, target.getHost() + ":" + LoadOptions.port(target))
+                .set(HttpHeaderNames.HOST, hostHeaders[c.target()])
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CONTENT_LENGTH, p.key.body.length)
                 .set(options.keyHeader(), p.key.key);
@@ -349,7 +353,9 @@ public final class LoadGenerator {
     }
 
     void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, String problem, boolean keepAlive) {
-        record(p, status, replayed, String.format("%016x", hash), problem);
+        if (history != null) {
+            record(p, status, replayed, String.format("%016x", hash), problem);
+        }
         Outcome outcome = Outcome.classify(status, replayed, p.otherInFlight);
         responses++;
         complete(p, outcome);
