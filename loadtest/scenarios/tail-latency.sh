@@ -34,8 +34,11 @@ UP_PORT=${UP_PORT:-18581}
 GW_PORT=${GW_PORT:-18580}
 ADMIN_PORT=${ADMIN_PORT:-19590}
 GW_JAR=${GW_JAR:-gateway/target/idemgate.jar}   # another build of the gateway, for before/after runs
-HARNESS_JAVA=${HARNESS_JAVA:-java}
-HARNESS_GC_OPTS=${HARNESS_GC_OPTS:-"-XX:+UseParallelGC"}
+# The upstream's ledger and the generator's key book keep every key of the run: with a stop-the-world
+# collector their young pauses (tens of ms) and full collections (hundreds) were most of the measured p99
+# (docs/performance.md, "Target 5: where the p99 comes from"). Same JDK as the gateway, concurrent collector.
+HARNESS_JAVA=${HARNESS_JAVA:-$JAVA}
+HARNESS_GC_OPTS=${HARNESS_GC_OPTS:-"-XX:+UseZGC"}
 LEDGER_RESET=${LEDGER_RESET:-1}
 HISTOGRAM=${HISTOGRAM:-0}
 OUT=${OUT:-results/tail-$(date +%Y%m%d-%H%M%S)}
