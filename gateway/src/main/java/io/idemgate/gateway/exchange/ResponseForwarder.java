@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -159,10 +158,12 @@ final class ResponseForwarder implements ChannelFutureListener {
     /** The final response head: headers rewritten for the client, shown to the tap, written unless the client is gone. */
     private void head(HttpResponse response, boolean clientGone) {
         int status = response.status().code();
-        upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders h = response.headers();
         boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-        HopByHopHeaders.strip(h);
+        int connection = HopByHopHeaders.stripReadingConnection(h);
+        // As HttpUtil.isKeepAlive, from the one reading of the Connection header the stripping makes.
+        upstreamReusable = (connection & HopByHopHeaders.CLOSE) == 0
+                && (response.protocolVersion().isKeepAliveDefault() || (connection & HopByHopHeaders.KEEP_ALIVE) != 0);
         tap.onResponseHead(status, h);
         rc.services().forwarded().applyToResponse(h);
         boolean bodyless = rc.line().method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
