@@ -47,6 +47,7 @@ pids+=($!)
 # store's expiry runs all along, which is what a soak should exercise. Duplicates come from the 10,000
 # most recent keys (~3 s), well within either TTL. With Redis, 10 minutes.
 TTL=${TTL:-$([ "$STORE" = redis ] && echo 10m || echo 20s)}
+LEASE=${LEASE:-10s}   # at most the TTL; the upstream answers in milliseconds
 . loadtest/scenarios/lib/store.sh
 start_store "store.memory.max-entries = 100000"
 cat > "$OUT/gateway.conf" <<CONF
@@ -57,7 +58,7 @@ idemgate {
   defaults.idempotency.scope.when-missing = shared   # the load generators send no scope header: one client
   $STORE_CONF
   routes = [ { name = soak, match.path = "/v1/**", upstream.urls = ["http://127.0.0.1:$UP_PORT"]
-               idempotency.ttl = $TTL } ]
+               idempotency { ttl = $TTL, lease = $LEASE } } ]
 }
 CONF
 taskset -c 0 java -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+AlwaysPreTouch -XX:+UseParallelGC -jar gateway/target/idemgate.jar \
