@@ -33,18 +33,27 @@ public final class AccessLogWriter implements AutoCloseable {
     private final PrintStream out;
     private final LongAdder dropped = new LongAdder();
     private final Thread thread;
+    private final List<AccessRecord> batch = new ArrayList<>(BATCH_LINES);
+    private final StringBuilder text = new StringBuilder(BATCH_LINES * 256);
     private volatile boolean closed;
     private long droppedReported;
     private long lastDropReport = System.nanoTime();
 
     /** @param capacity lines that may wait for the writer; beyond it lines are dropped and counted */
     public AccessLogWriter(boolean json, int capacity, PrintStream out) {
+        this(json, capacity, out, true);
+    }
+
+    /** @param start false for a benchmark that calls {@link #drain()} itself instead of the writer thread */
+    AccessLogWriter(boolean json, int capacity, PrintStream out, boolean start) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.format = new AccessLineFormat(json);
         this.out = out;
         this.thread = new Thread(this::run, "idemgate-access-log");
         this.thread.setDaemon(true);
-        this.thread.start();
+        if (start) {
+            this.thread.start();
+        }
     }
 
     /** Queues one line, stamped with the time and the calling thread; never blocks. */
@@ -81,25 +90,31 @@ public final class AccessLogWriter implements AutoCloseable {
     }
 
     private void run() {
-        List<AccessRecord> batch = new ArrayList<>(BATCH_LINES);
-        StringBuilder text = new StringBuilder(BATCH_LINES * 256);
         while (true) {
-            queue.drainTo(batch, BATCH_LINES);
-            if (batch.isEmpty()) {
+            if (drain() == 0) {
                 if (closed) {
                     return;
                 }
                 reportDrops();
                 LockSupport.parkNanos(this, IDLE_PARK_NANOS);
-                continue;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                format.append(text, batch.get(i));
-            }
-            batch.clear();
-            write(text);
-            text.setLength(0);
         }
+    }
+
+    /** Formats and writes up to one batch of what is queued: the writer thread's work. @return lines written */
+    int drain() {
+        queue.drainTo(batch, BATCH_LINES);
+        int n = batch.size();
+        if (n == 0) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            format.append(text, batch.get(i));
+        }
+        batch.clear();
+        write(text);
+        text.setLength(0);
+        return n;
     }
 
     private void write(StringBuilder text) {
