@@ -1,7 +1,6 @@
-package io.idemgate.microbench;
+package io.idemgate.gateway.logging;
 
 import io.idemgate.gateway.exchange.AccessLog;
-import io.idemgate.gateway.logging.AccessLogWriter;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
@@ -17,18 +16,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The access log's CPU per line with its real writer thread (issue #12, target 1), timed by CPU rather than
- * the wall clock so the shared machine's load matters little: one producer thread plays the event loop,
+ * The access log's CPU per line (issue #12, target 1), timed by CPU rather than the wall clock so the shared
+ * machine's load matters little. First on one thread, as {@code AccessLogBenchmark}: records and the
+ * writer's {@code drain()} in batches of 64, the thread's CPU time per line. Then with the real writer
+ * thread: one producer thread plays the event loop,
  * offering lines in bursts at a steady rate (as an event loop answers several requests per wake-up), while
  * {@link AccessLogWriter}'s own thread formats and writes them to a stream built like {@code System.out}.
  * Per line: the producer's time inside {@link AccessLog#record} (summed over bursts by the wall clock, so the
  * pacing's own sleeps do not count) and the writer thread's CPU time (from the JVM, its idle wake-ups
  * included) — the two costs the event loop's core pays when, as in the benchmarks, the gateway runs on one
  * core. Complements {@code AccessLogBenchmark} (one thread, exact bytes) and {@code alloc-per-request.sh}
- * (a real gateway).
+ * (a real gateway). In the gateway's package for {@code drain()}; a jar of another build put first on the
+ * class path measures that build's writer with this same code.
  *
  * <pre>java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp microbench/target/idemgate-microbench.jar \
- *     io.idemgate.microbench.AccessLogCpuTime [text|json] [SINK_FILE]</pre>
+ *     io.idemgate.gateway.logging.AccessLogCpuTime [text|json] [SINK_FILE]</pre>
  */
 public final class AccessLogCpuTime {
 
@@ -44,6 +46,7 @@ public final class AccessLogCpuTime {
         boolean json = args.length > 0 && args[0].equals("json");
         String sink = args.length > 1 ? args[1] : "/dev/null";
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        oneThread(json, sink, threads);
         CountingStream counted = new CountingStream(new FileOutputStream(sink));
         PrintStream out = new PrintStream(new BufferedOutputStream(counted, 128), true, StandardCharsets.UTF_8);
         try (AccessLogWriter writer = new AccessLogWriter(json, 8192, out)) {
@@ -66,6 +69,33 @@ public final class AccessLogCpuTime {
                         + " (totals: %s); dropped %d%n", rate[0], rate[1], median(producer), median(writerCpu),
                         median(total), Arrays.stream(total).min().orElse(0), Arrays.toString(total), writer.dropped());
             }
+        }
+    }
+
+    /** Records and their formatting and writing on one thread, as the JMH benchmark: CPU ns per line. */
+    private static void oneThread(boolean json, String sink, ThreadMXBean threads) throws IOException {
+        int batch = 64;
+        int lines = 200_000;
+        try (PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(sink), 128), true,
+                StandardCharsets.UTF_8)) {
+            AccessLogWriter writer = new AccessLogWriter(json, 8192, out, false);
+            AccessLog log = new AccessLog(writer);
+            long[] perLine = new long[ROUNDS + 3];
+            for (int r = 0; r < perLine.length; r++) {
+                long start = threads.getCurrentThreadCpuTime();
+                for (int sent = 0; sent < lines; sent += batch) {
+                    for (int i = 0; i < batch; i++) {
+                        log.record("bench", "POST", "/v1/orders", 201, "passthrough", 1_234_567, 2_500_000 + i,
+                                "127.0.0.1", "http/1.1");
+                    }
+                    writer.drain();
+                }
+                perLine[r] = (threads.getCurrentThreadCpuTime() - start) / lines;
+            }
+            long[] measured = Arrays.copyOfRange(perLine, 3, perLine.length); // the first three warm up
+            System.out.printf(Locale.ROOT, "one thread, record + drain per %d lines: median %d CPU ns per line, best %d"
+                    + " (rounds: %s)%n", batch, median(measured), Arrays.stream(measured).min().orElse(0),
+                    Arrays.toString(perLine));
         }
     }
 
@@ -95,13 +125,13 @@ public final class AccessLogCpuTime {
         return new long[] {inRecord / lines, writerCpu / lines};
     }
 
-    /** Until the writer has written nothing for 50 ms (it pauses 5 ms when it finds nothing queued). */
+    /** Until the writer has written nothing for 150 ms (it pauses up to 50 ms between rounds). */
     private static void awaitQuiet(CountingStream counted) {
         long seen = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (seen != counted.bytes && System.nanoTime() < deadline) {
             seen = counted.bytes;
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
         }
     }
 
