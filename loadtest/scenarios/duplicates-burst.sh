@@ -3,7 +3,8 @@
 # the load generator at RATE req/s (default 5,000), 30% of requests reusing a recent key with the same
 # body, and every second a burst of 50 concurrent requests with one fresh key. Afterwards every key
 # must have executed exactly once on the ledger and every 2xx answer for a key must be byte for byte
-# the first. Exits with the generator's code (0 = exactly-once held). Loopback only; bounded in
+# the first. Exits with the generator's code (0 = exactly-once held), or 4 when it held but the
+# gateway answered errors. Loopback only; bounded in
 # time; stops everything it started by PID.
 #
 #   loadtest/scenarios/duplicates-burst.sh [DURATION_SECONDS] [RATE]
@@ -64,5 +65,10 @@ code=${PIPESTATUS[0]}
 set -e
 curl -fsS "http://127.0.0.1:$UP_PORT/stats" > "$OUT/ledger-stats.json" || true
 echo "ledger: $(cat "$OUT/ledger-stats.json")"
+# The target is exactly-once with zero errors: an error answer fails the run even when exactly-once held.
+if grep -qE '^errors: ' "$OUT/load.txt"; then
+  echo "FAIL: the gateway answered errors: $(grep -E '^errors: ' "$OUT/load.txt")"
+  [ "$code" = 0 ] && code=4
+fi
 echo "results in $OUT (exit $code)"
 exit "$code"

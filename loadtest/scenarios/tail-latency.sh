@@ -5,7 +5,15 @@
 #   - every stop-the-world pause from the JVM's safepoint log (collector-agnostic: G1, Parallel and ZGC
 #     pauses are all safepoints): count, max, p99, and how many exceed 10 ms — fill and measured phase apart;
 #   - the generator's latency (p50/p99/p99.9 of all outcomes) and the exactly-once verdict;
-#   - the live heap after the fill (records' footprint per record) and its class histogram (histogram.txt).
+#   - the live heap after the fill (records' footprint per record), and with HISTOGRAM=1 its class histogram
+#     (histogram.txt; a stop-the-world heap walk of ~1 s, so off by default: it lands in the fill's pauses);
+#   - where the slow seconds come from (stalls.txt): the generator's per-second timeline (timeline.csv) against
+#     the safepoint and GC logs of all three JVMs (gateway, upstream, generator; all decorated with epoch ms)
+#     and the gateway's access log (upstream_ms, duration_ms).
+# The harness's own JVMs (upstream on the gateway's core, generator on the other) must not be what stalls:
+# HARNESS_JAVA / HARNESS_GC_OPTS pick their JDK and collector, and LEDGER_RESET=1 (default) empties the
+# upstream's ledger after the fill, so the fill's 1,000,000 keys are not evicted (old-generation garbage,
+# full collections of the upstream) during the measured phase.
 # Collector and JDK are parameters, so collectors can be compared on the same machine:
 #   loadtest/scenarios/tail-latency.sh
 #   GC_OPTS="-XX:+UseG1GC" loadtest/scenarios/tail-latency.sh
@@ -25,6 +33,14 @@ STORE_BYTES=${STORE_BYTES:-2g}   # the memory store's max-bytes: room for every 
 UP_PORT=${UP_PORT:-18581}
 GW_PORT=${GW_PORT:-18580}
 ADMIN_PORT=${ADMIN_PORT:-19590}
+GW_JAR=${GW_JAR:-gateway/target/idemgate.jar}   # another build of the gateway, for before/after runs
+# The upstream's ledger and the generator's key book keep every key of the run: with a stop-the-world
+# collector their young pauses (tens of ms) and full collections (hundreds) were most of the measured p99
+# (docs/performance.md, "Target 5: where the p99 comes from"). Same JDK as the gateway, concurrent collector.
+HARNESS_JAVA=${HARNESS_JAVA:-$JAVA}
+HARNESS_GC_OPTS=${HARNESS_GC_OPTS:-"-XX:+UseZGC"}
+LEDGER_RESET=${LEDGER_RESET:-1}
+HISTOGRAM=${HISTOGRAM:-0}
 OUT=${OUT:-results/tail-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -38,9 +54,12 @@ trap cleanup EXIT
 
 MEASURED=$((RATE * DURATION))
 LEDGER_KEYS=$((MEASURED + 100000))
-taskset -c 0 java -Xmx$((LEDGER_KEYS * 450 / 1048576 + 256))m -XX:+UseParallelGC -jar loadtest/target/idemgate-loadtest.jar \
+# shellcheck disable=SC2086
+taskset -c 0 "$HARNESS_JAVA" -Xmx$((LEDGER_KEYS * 450 / 1048576 + 256))m $HARNESS_GC_OPTS \
+  -Xlog:safepoint,gc:file="$OUT/upstream-jvm.log":uptime,timemillis -jar loadtest/target/idemgate-loadtest.jar \
   upstream --port "$UP_PORT" --threads 1 --response-bytes 256 --max-keys "$LEDGER_KEYS" > "$OUT/upstream.log" 2>&1 &
-pids+=($!)
+UP_PID=$!
+pids+=($UP_PID)
 # Room for the fill and every new key of the measured phase: nothing is evicted during the run.
 MAX_ENTRIES=$((RECORDS + MEASURED + 100000))
 cat > "$OUT/gateway.conf" <<CONF
@@ -54,8 +73,8 @@ idemgate {
 CONF
 "$JAVA" -version 2>&1 | head -1 | tee "$OUT/java.txt"
 taskset -c 0 "$JAVA" -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+AlwaysPreTouch $GC_OPTS \
-  -Xlog:safepoint:file="$OUT/safepoints.log":uptime -Xlog:gc:file="$OUT/gc.log":uptime \
-  -jar gateway/target/idemgate.jar --config "$OUT/gateway.conf" > "$OUT/gateway.log" 2>&1 &
+  -Xlog:safepoint:file="$OUT/safepoints.log":uptime,timemillis -Xlog:gc:file="$OUT/gc.log":uptime,timemillis \
+  -jar "$GW_JAR" --config "$OUT/gateway.conf" > "$OUT/gateway.log" 2>&1 &
 GW_PID=$!
 pids+=($GW_PID)
 for _ in $(seq 1 900); do curl -fsS -o /dev/null "http://127.0.0.1:$ADMIN_PORT/readyz" 2>/dev/null && break; sleep 0.1; done
@@ -87,15 +106,26 @@ live=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | awk '/ used / { for (i = 1; i <
 [ -n "$live" ] && echo "live heap after fill and a full GC: $((live / 1024)) MiB (~$((live * 1024 / have)) bytes per record)" \
   | tee "$OUT/summary.txt"
 # What the live heap is made of: objects and bytes per class (docs/performance.md, target 5 footprint).
-jcmd "$GW_PID" GC.class_histogram 2>/dev/null | head -30 > "$OUT/histogram.txt" || true
+# A stop-the-world heap walk (~1 s with 1,000,000 records): only when asked.
+if [ "$HISTOGRAM" = 1 ]; then
+  jcmd "$GW_PID" GC.class_histogram 2>/dev/null | head -30 > "$OUT/histogram.txt" || true
+fi
+# The fill's keys are of no use to the verification (wrk checks nothing); forgetting them now means the
+# measured phase's new keys do not evict them, which would be old-generation garbage in the upstream.
+if [ "$LEDGER_RESET" = 1 ]; then
+  curl -fsS -X POST -o /dev/null "http://127.0.0.1:$UP_PORT/stats/reset" || true
+  jcmd "$UP_PID" GC.run >/dev/null 2>&1 || true
+fi
 sleep 5  # let the forced collection's aftermath settle before the measured phase
 MEASURE_START=$(jvm_uptime)
 
 set +e
-timeout $((DURATION + 120)) taskset -c 1 java -Xmx$((LEDGER_KEYS * 450 / 1048576 + 512))m -XX:+UseParallelGC \
+# shellcheck disable=SC2086
+timeout $((DURATION + 120)) taskset -c 1 "$HARNESS_JAVA" -Xmx$((LEDGER_KEYS * 450 / 1048576 + 512))m $HARNESS_GC_OPTS \
+  -Xlog:safepoint,gc:file="$OUT/generator-jvm.log":uptime,timemillis \
   -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" --rate "$RATE" \
   --duration "${DURATION}s" --warmup "$WARMUP" --connections 128 --duplicate-ratio 0.3 --key-space 10000 --body-bytes 256 \
-  --ledger "http://127.0.0.1:$UP_PORT" --results "$OUT/results.json" > "$OUT/load.txt" 2>&1
+  --ledger "http://127.0.0.1:$UP_PORT" --results "$OUT/results.json" --timeline "$OUT/timeline.csv" > "$OUT/load.txt" 2>&1
 code=$?
 set -e
 MEASURE_END=$(jvm_uptime)
@@ -115,5 +145,12 @@ pauses() { # from to label
 pauses "$FILL_START" "$MEASURE_START" "fill phase" | tee -a "$OUT/summary.txt"
 pauses "$MEASURE_START" "$MEASURE_END" "measured phase ($RATE req/s, ${DURATION} s)" | tee -a "$OUT/summary.txt"
 grep -E '^(open loop|outcome|all|first|replayed|waited) |exactly-once|WARNING' "$OUT/load.txt" | tee -a "$OUT/summary.txt" || true
+# Where the slow seconds come from: every JVM's pauses and cycles, and the gateway's own times, per slow second.
+if [ -f "$OUT/timeline.csv" ]; then
+  "$HARNESS_JAVA" loadtest/scenarios/lib/StallReport.java "$OUT/timeline.csv" "${STALL_MS:-10}" \
+    gateway="$OUT/safepoints.log" gateway="$OUT/gc.log" upstream="$OUT/upstream-jvm.log" \
+    generator="$OUT/generator-jvm.log" access="$OUT/gateway.log" > "$OUT/stalls.txt" 2>&1 || true
+  head -8 "$OUT/stalls.txt" | tee -a "$OUT/summary.txt"
+fi
 echo "results in $OUT (exit $code)"
 exit "$code"

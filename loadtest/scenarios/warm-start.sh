@@ -11,6 +11,10 @@
 #
 #   loadtest/scenarios/warm-start.sh
 #   VARIANTS="17-cold 17-cds" ROUNDS=1 loadtest/scenarios/warm-start.sh
+#   JIT_LOG=1 VARIANTS="25-cold 25-warm" ROUNDS=1 loadtest/scenarios/warm-start.sh
+# JIT_LOG=1: each run also logs the JIT's compilations (and on Java 25 its deoptimizations, with the
+# reason) to VARIANT-rN.jit, and the summary counts what was compiled, made not entrant and deoptimized
+# in each second after the port opened: what the JIT still does while the windows are measured.
 # Variants: 17-cold, 17-cds (JAVA17 with -XX:SharedArchiveFile), 25-cold, 25-aot (JAVA25 with -XX:AOTCache);
 # with -warm (17-warm, 17-cds-warm, 25-warm, 25-aot-warm) the gateway warms itself up for WARM_UP
 # (server.warm-up) before its port opens, as the container image does: the windows count from its first
@@ -24,7 +28,8 @@ CONNS=${CONNS:-16}
 JAVA17=${JAVA17:-java}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 VARIANTS=${VARIANTS:-"17-cold 17-cds 25-cold 25-aot"}
-WARM_UP=${WARM_UP:-10s}   # the bound, as the image sets it; the warm-up ends earlier once the JIT settles
+JIT_LOG=${JIT_LOG:-0}
+WARM_UP=${WARM_UP:-10s}   # in seconds ("10s"); the bound, as the image sets it; the warm-up ends earlier once the JIT settles
 UP_PORT=${UP_PORT:-18681}
 GW_PORT=${GW_PORT:-18680}
 ADMIN_PORT=${ADMIN_PORT:-19690}
@@ -42,7 +47,7 @@ ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
 . loadtest/scenarios/lib/nginx.sh
 ensure_jars gateway/target/idemgate.jar loadtest/target/idemgate-loadtest.jar
 JAR=$OUT/idemgate.jar   # archives are tied to the jar's path and modification time: a private copy
-cp gateway/target/idemgate.jar "$JAR"
+cp "${GATEWAY_JAR:-gateway/target/idemgate.jar}" "$JAR"   # GATEWAY_JAR: another build to compare
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -76,6 +81,10 @@ java_of() { case $1 in 17-*) echo "$JAVA17" ;; 25-*) echo "$JAVA25" ;; esac; }
 flags_of() {
   case $1 in 17-cds*) echo "-XX:SharedArchiveFile=$TMP/idemgate.jsa" ;; 25-aot*) echo "-XX:AOTCache=$TMP/idemgate.aot" ;; esac
   case $1 in *-warm) echo "-Didemgate.server.warm-up=$WARM_UP" ;; *) echo "-Didemgate.server.warm-up=0s" ;; esac
+  if [ "$JIT_LOG" = 1 ]; then  # Java 17 has no deoptimization tag; its "made not entrant" lines show the effect
+    case $1 in 17-*) echo "-Xlog:jit+compilation=debug:file=$OUT/$1-r$2.jit:timemillis" ;;
+               *) echo "-Xlog:jit+compilation=debug,deoptimization=debug:file=$OUT/$1-r$2.jit:timemillis" ;; esac
+  fi
 }
 
 # Training runs, as the image build does them (pass-through and idempotent load, then SIGTERM).
@@ -124,16 +133,18 @@ for round in $(seq 1 "$ROUNDS"); do
   for v in $VARIANTS; do
     t0=$(now_ms)
     # shellcheck disable=SC2046
-    taskset -c 0 "$(java_of "$v")" $(flags_of "$v") -XX:MaxRAMPercentage=75 -jar "$JAR" --config "$TMP/gateway.conf" \
+    taskset -c 0 "$(java_of "$v")" $(flags_of "$v" "$round") -XX:MaxRAMPercentage=75 -jar "$JAR" --config "$TMP/gateway.conf" \
       > "$OUT/$v-r$round.log" 2>&1 &
     gw=$!
     pids+=($gw)
-    deadline=$(( $(now_ms) + 30000 ))
+    patience=30; [[ $v == *-warm ]] && patience=$(( 30 + ${WARM_UP%s} ))   # a loaded machine starts slowly
+    deadline=$(( $(now_ms) + patience * 1000 ))
     until curl -fsS -o /dev/null -X POST -d '{}' "http://127.0.0.1:$GW_PORT/v1/orders" 2>/dev/null; do
-      [ "$(now_ms)" -lt "$deadline" ] || { echo "$v did not answer in 30 s; see $OUT/$v-r$round.log" >&2; exit 1; }
+      [ "$(now_ms)" -lt "$deadline" ] || { echo "$v did not answer in $patience s; see $OUT/$v-r$round.log" >&2; exit 1; }
       sleep 0.02
     done
     first=$(( $(now_ms) - t0 ))
+    echo "$(now_ms)" > "$OUT/$v-r$round.open"
     rates=(); cpus=()
     for w in $(seq 1 "$WINDOWS"); do
       window "$gw"; rates+=("${win[0]}"); cpus+=("${win[1]}")
@@ -151,6 +162,53 @@ for round in $(seq 1 "$ROUNDS"); do
     printf "%s\t%s\t%s%s\n" "$v" "$round" "$steady_cpu" "$(for c in "${cpus[@]}"; do printf '\t%s' "$c"; done)" >> "$OUT/cpu.tsv"
   done
 done
+
+# What the JIT did per second after the port opened (from the JIT_LOG=1 logs): C2 compilations of the
+# gateway's and Netty's methods, compilations of any method at tiers 1-3 and 4, nmethods made not entrant
+# (not counting "not used": a C1 version replaced by C2's), and uncommon traps (Java 25 only).
+jit_summary() {
+  echo
+  echo "JIT per second after the port opened (round 1): app C2 = io.idemgate/io.netty methods compiled by C2;"
+  echo "C1, C2 = all methods compiled at tiers 1-3 and 4; mne = made not entrant (not 'not used'); traps = deoptimizations"
+  for v in $VARIANTS; do
+    [ -f "$OUT/$v-r1.jit" ] || continue
+    python3 - "$OUT/$v-r1.jit" "$(cat "$OUT/$v-r1.open")" "$WINDOWS" "$v" <<'PY'
+import collections, re, sys
+path, opened, windows, variant = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+app = re.compile(r'io\.idemgate|io\.netty')
+rows = collections.defaultdict(collections.Counter)
+reasons = collections.Counter()
+for line in open(path, errors='replace'):
+    m = re.match(r'\[(\d+)ms\](.*)', line)
+    if not m:
+        continue
+    t, rest = int(m.group(1)), m.group(2)
+    s = (t - opened) // 1000 if t >= opened else -1
+    if s >= windows:
+        continue
+    if 'made not entrant' in rest:
+        rows[s]['mne'] += 'not used' not in rest
+    elif 'trap_bci=' in rest:
+        rows[s]['traps'] += 1
+        if s >= 0:
+            r = re.search(r'level=\d (\S+) trap_bci=\d+ (\w+)', rest)
+            if r and app.search(r.group(1)):
+                reasons[r.group(2) + ' ' + r.group(1).split('(')[0]] += 1
+    else:
+        c = re.match(r'\s+\d+\s+[%sbn! ]*?\s*([0-4])\s+(\S+)', rest)
+        if c:
+            tier = 'C2' if c.group(1) == '4' else 'C1'
+            rows[s][tier] += 1
+            rows[s]['app ' + tier] += tier == 'C2' and bool(app.search(c.group(2)))
+print('%-12s %6s %6s %6s %6s %6s' % (variant, 'app C2', 'C1', 'C2', 'mne', 'traps'))
+for s in range(-1, windows):
+    r = rows[s]
+    print('%-12s %6d %6d %6d %6d %6d' % ('before open' if s < 0 else '%ds' % (s + 1), r['app C2'], r['C1'], r['C2'], r['mne'], r['traps']))
+for k, n in reasons.most_common(8):
+    print('  trap after open: %dx %s' % (n, k))
+PY
+  done
+}
 
 {
   echo
@@ -178,5 +236,6 @@ done
       for (i = 1; i <= k; i++) { v = order[i]; m = n[v]
         for (w = 0; w <= W; w++) { delete t; for (r = 1; r <= m; r++) t[r] = c[v, w, r]; printf (w == 0 ? "%-12s %7d" : " %6d"), (w == 0 ? v : med(t, m)), med(t, m) }
         printf "\n" } }' "$OUT/cpu.tsv"
+  [ "$JIT_LOG" = 1 ] && jit_summary
 } | tee "$OUT/summary.txt"
 echo "results in $OUT"

@@ -3,6 +3,7 @@ package io.idemgate.gateway.exchange;
 import io.idemgate.gateway.http.Problem;
 import io.idemgate.gateway.http.ProblemResponses;
 import io.idemgate.gateway.metrics.RejectReason;
+import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
     private final RequestTimer timer;
     private final ParkedRequests parked = new ParkedRequests();
     private ChannelHandlerContext ctx;
+    /** The connection's idle clock, which counts reads only: restarted when an answer is written. Null on HTTP/2. */
+    private IdleStateHandler idleClock;
     private Exchange current;
     private boolean closing;
     private boolean resuming;
@@ -62,6 +66,9 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.pipeline().get(PipelineNames.Client.IDLE) instanceof IdleStateHandler clock) {
+            idleClock = clock;
+        }
         Channel connection = ctx.channel();
         if (connection instanceof Http2StreamChannel stream) {
             protocol = "h2";
@@ -254,6 +261,9 @@ public final class ClientRequestReceiver extends ChannelInboundHandlerAdapter im
             closing = true;
             ctx.close();
             return;
+        }
+        if (idleClock != null) {
+            idleClock.resetReadTimeout(); // a kept connection is idle from its last answer's write on
         }
         resume();
     }

@@ -241,14 +241,21 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
         requestBody.stop();
         // Reusable only if the upstream keeps it alive and took our whole request.
         call.release(response.upstreamReusable() && wholeRequestSent);
-        response.last(last, stored -> {
-            if (state == ProxyState.DONE) {
-                last.release(); // ended meanwhile (client gone, shutdown): nothing left to send
-            } else {
-                response.deliverLast(last, stored, state.clientGone(),
-                        (keepAlive, why) -> finish(successOutcome, keepAlive && requestBody.complete(), why));
-            }
-        });
+        response.last(last);
+    }
+
+    @Override
+    public void responseStored(LastHttpContent last, boolean stored) {
+        if (state == ProxyState.DONE) {
+            last.release(); // ended meanwhile (client gone, shutdown): nothing left to send
+        } else {
+            response.deliverLast(last, stored, state.clientGone());
+        }
+    }
+
+    @Override
+    public void responseDelivered(boolean keepAlive, String why) {
+        finish(successOutcome, keepAlive && requestBody.complete(), why);
     }
 
     // ---- failures

@@ -2,6 +2,8 @@ package io.idemgate.gateway.exchange;
 
 import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.MessageFraming;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -9,13 +11,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * The upstream → client half of a {@link ProxyExchange}: the response head with the gateway's framing
@@ -25,7 +24,7 @@ import java.util.function.Consumer;
  * changes the exchange's state (the response begins, breaks, ends) it tells its {@link Events}. Event
  * loop only; owns each part only until it is written or released.
  */
-final class ResponseForwarder {
+final class ResponseForwarder implements ChannelFutureListener {
 
     /** The moves a response makes its exchange take. Event loop only. */
     interface Events {
@@ -37,12 +36,26 @@ final class ResponseForwarder {
 
         /** The last part arrived: the exchange frees the upstream, then hands it back to {@link #last}. */
         void responseEnds(LastHttpContent last);
+
+        /**
+         * Whether the answer is stored is known (a pass-through: at once): the exchange hands the held last
+         * part to {@link #deliverLast}, or releases it if it has ended meanwhile. On the event loop.
+         */
+        void responseStored(LastHttpContent last, boolean stored);
+
+        /**
+         * The response is over for the client: {@code keepAlive} says whether it allows the connection to be
+         * kept, {@code why} (null for a whole answer) why the client got no whole answer.
+         */
+        void responseDelivered(boolean keepAlive, String why);
     }
 
     private final RequestContext rc;
     private final ResponseTap tap;
     private final UpstreamCall call;
     private final Events events;
+    /** An idempotent execution: its last bytes wait until the answer is stored. */
+    private final boolean recording;
     /** Read before the head is rewritten for the upstream, which always gets HTTP/1.1. */
     private final boolean clientHttp11;
     private boolean skippingInterim;
@@ -55,6 +68,7 @@ final class ResponseForwarder {
         this.tap = tap;
         this.call = call;
         this.events = events;
+        this.recording = tap != ResponseTap.NONE;
         this.clientHttp11 = rc.request().protocolVersion().equals(HttpVersion.HTTP_1_1);
     }
 
@@ -144,10 +158,12 @@ final class ResponseForwarder {
     /** The final response head: headers rewritten for the client, shown to the tap, written unless the client is gone. */
     private void head(HttpResponse response, boolean clientGone) {
         int status = response.status().code();
-        upstreamReusable = HttpUtil.isKeepAlive(response);
         HttpHeaders h = response.headers();
         boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
-        HopByHopHeaders.strip(h);
+        int connection = HopByHopHeaders.stripReadingConnection(h);
+        // As HttpUtil.isKeepAlive, from the one reading of the Connection header the stripping makes.
+        upstreamReusable = (connection & HopByHopHeaders.CLOSE) == 0
+                && (response.protocolVersion().isKeepAliveDefault() || (connection & HopByHopHeaders.KEEP_ALIVE) != 0);
         tap.onResponseHead(status, h);
         rc.services().forwarded().applyToResponse(h);
         boolean bodyless = rc.line().method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
@@ -171,40 +187,51 @@ final class ResponseForwarder {
     }
 
     /**
-     * The last part, shown to the tap; {@code then} hears on the event loop whether the answer is stored
-     * (always true for a pass-through), and completes the response ({@link #deliverLast}) or cuts it. The last
+     * The last part, shown to the tap; the exchange hears on the event loop whether the answer is stored
+     * ({@link Events#responseStored}), and completes the response ({@link #deliverLast}) or cuts it. The last
      * bytes wait for the store (SPEC §2: with min-replicas, on the replicas too), since a client that has the
-     * whole response may rely on its retry replaying it.
+     * whole response may rely on its retry replaying it. A pass-through stores nothing, so it goes on at once,
+     * with no future and no callback made for it.
      */
-    void last(LastHttpContent last, Consumer<Boolean> then) {
+    void last(LastHttpContent last) {
+        if (!recording) {
+            events.responseStored(last, true);
+            return;
+        }
         tap.onResponseContent(last.content());
         EventExecutor loop = rc.ctx().executor();
         tap.onResponseComplete().whenComplete((stored, err) -> {
             boolean ok = err == null && Boolean.TRUE.equals(stored);
             if (loop.inEventLoop()) {
-                then.accept(ok);
+                events.responseStored(last, ok);
             } else {
-                loop.execute(() -> then.accept(ok));
+                loop.execute(() -> events.responseStored(last, ok));
             }
         });
     }
 
     /**
      * Completes the response with the held last bytes, or, when the answer could not be stored, cuts the
-     * client connection instead. {@code ended} hears whether the response allows the connection to be kept
-     * and, if the client got no whole answer, why.
+     * client connection instead; then tells the exchange ({@link Events#responseDelivered}), once the last
+     * bytes are written when they are sent.
      */
-    void deliverLast(LastHttpContent last, boolean stored, boolean clientGone, BiConsumer<Boolean, String> ended) {
+    void deliverLast(LastHttpContent last, boolean stored, boolean clientGone) {
         if (clientGone) {
             last.release();
-            ended.accept(false, stored ? "client gone; response stored" : "client gone; response not stored");
+            events.responseDelivered(false, stored ? "client gone; response stored" : "client gone; response not stored");
         } else if (!stored) {
             last.release();
             rc.ctx().close();
-            ended.accept(false, "response not stored; connection cut");
+            events.responseDelivered(false, "response not stored; connection cut");
         } else {
-            rc.ctx().writeAndFlush(last).addListener(f -> ended.accept(f.isSuccess() && !closeAfterResponse, null));
+            rc.ctx().writeAndFlush(last).addListener(this); // this forwarder as the listener: nothing made per response
         }
+    }
+
+    /** The last bytes are written (or failed): the connection may be kept only if they went out. */
+    @Override
+    public void operationComplete(ChannelFuture written) {
+        events.responseDelivered(written.isSuccess() && !closeAfterResponse, null);
     }
 
     void flush() {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -25,7 +26,61 @@ public final class HopByHopHeaders {
         HttpHeaderNames.UPGRADE,
     };
 
+    /** {@link #stripReadingConnection}: the {@code Connection} header listed {@code close}. */
+    public static final int CLOSE = 1;
+    /** {@link #stripReadingConnection}: the {@code Connection} header listed {@code keep-alive}. */
+    public static final int KEEP_ALIVE = 2;
+
     private HopByHopHeaders() {
+    }
+
+    /**
+     * Strips hop-by-hop fields as {@link #strip} does, reading the {@code Connection} field(s) once on the
+     * way (one value iterator; no list; a String only for an option other than close and keep-alive), so a
+     * response's keep-alive needs no second look.
+     *
+     * @return the {@link #CLOSE} and {@link #KEEP_ALIVE} bits of the tokens it listed (0: neither, or no field)
+     */
+    public static int stripReadingConnection(HttpHeaders headers) {
+        int seen = 0;
+        List<String> named = List.of();
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+            while (values.hasNext()) {
+                String value = values.next().toString(); // the decoder's values are Strings already
+                int start = 0;
+                while (start <= value.length()) {
+                    int comma = value.indexOf(',', start);
+                    int end = comma < 0 ? value.length() : comma;
+                    int from = start;
+                    while (from < end && value.charAt(from) <= ' ') {
+                        from++;
+                    }
+                    int to = end;
+                    while (to > from && value.charAt(to - 1) <= ' ') {
+                        to--;
+                    }
+                    if (isToken(value, from, to, "close")) {
+                        seen |= CLOSE;
+                    } else if (isToken(value, from, to, "keep-alive")) {
+                        seen |= KEEP_ALIVE;
+                    } else if (to > from) {
+                        if (named.isEmpty()) {
+                            named = new ArrayList<>(2);
+                        }
+                        named.add(value.substring(from, to));
+                    }
+                    start = end + 1;
+                }
+            }
+        }
+        for (AsciiString name : FIXED) {
+            headers.remove(name);
+        }
+        for (int i = 0; i < named.size(); i++) {
+            headers.remove(named.get(i));
+        }
+        return seen;
     }
 
     /** Strips hop-by-hop fields from {@code headers}. */

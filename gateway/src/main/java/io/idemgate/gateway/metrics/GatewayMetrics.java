@@ -36,8 +36,6 @@ public final class GatewayMetrics {
     final Histogram dedupOverhead;
     final Histogram wait;
     final Histogram upstreamRequest;
-    final Gauge inflight;
-    final Gauge waiting;
     final Counter leaseLost;
     private final Histogram storeOperation;
     private final Counter storeErrors;
@@ -73,12 +71,15 @@ public final class GatewayMetrics {
         upstreamRequest = histogram(UPSTREAM_REQUEST, UPSTREAM_BUCKETS,
                 "Upstream request latency until the response head, by status class (or timeout/error)",
                 LABEL_ROUTE, LABEL_STATUS_CLASS);
-        inflight = Gauge.builder().name(INFLIGHT)
+        // Read from each route's adders at scrape time: a route's series exist (at 0) once the route is known.
+        GaugeWithCallback.builder().name(INFLIGHT)
                 .help("Requests of a route currently being handled")
-                .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);
-        waiting = Gauge.builder().name(WAITING)
+                .labelNames(LABEL_ROUTE)
+                .callback(cb -> routes.values().forEach(m -> cb.call(m.inflight(), m.route()))).register(registry);
+        GaugeWithCallback.builder().name(WAITING)
                 .help("Duplicates of a route parked right now, waiting for the first request with their key")
-                .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);
+                .labelNames(LABEL_ROUTE)
+                .callback(cb -> routes.values().forEach(m -> cb.call(m.waiting(), m.route()))).register(registry);
         leaseLost = Counter.builder().name(LEASE_LOST)
                 .help("In-flight records whose lease expired or was taken over before the result was stored")
                 .labelNames(LABEL_ROUTE).withoutExemplars().register(registry);

@@ -3,8 +3,8 @@ package io.idemgate.gateway.metrics;
 import io.idemgate.gateway.idempotency.Outcome;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The data points of one route, resolved once so the request path only increments. Thread-safe.
@@ -28,8 +28,10 @@ public final class RouteMetrics {
             new AtomicReferenceArray<>(STATUS_CLASSES.length);
     private final DistributionDataPoint dedupOverhead;
     private final DistributionDataPoint waited;
-    private final GaugeDataPoint inflight;
-    private final GaugeDataPoint waiting;
+    // Plain adders read by the scrape's callback (GatewayMetrics): a Gauge data point's inc/dec makes a
+    // capturing lambda inside the client library on every call, twice per exchange.
+    private final LongAdder inflight = new LongAdder();
+    private final LongAdder waiting = new LongAdder();
     private final CounterDataPoint leaseLost;
 
     RouteMetrics(GatewayMetrics metrics, String route) {
@@ -40,8 +42,6 @@ public final class RouteMetrics {
         }
         dedupOverhead = metrics.dedupOverhead.labelValues(route);
         waited = metrics.wait.labelValues(route);
-        inflight = metrics.inflight.labelValues(route);
-        waiting = metrics.waiting.labelValues(route);
         leaseLost = metrics.leaseLost.labelValues(route);
     }
 
@@ -93,16 +93,26 @@ public final class RouteMetrics {
     }
 
     public void inflightIncrement() {
-        inflight.inc();
+        inflight.increment();
     }
 
     public void inflightDecrement() {
-        inflight.dec();
+        inflight.decrement();
     }
 
     /** A duplicate parked (+1) or woken, timed out, gone (-1). */
     public void waitingChanged(int delta) {
-        waiting.inc(delta);
+        waiting.add(delta);
+    }
+
+    /** Requests of this route in an upstream exchange now (the scrape's view; exact when nothing moves). */
+    long inflight() {
+        return inflight.sum();
+    }
+
+    /** Duplicates of this route parked now. */
+    long waiting() {
+        return waiting.sum();
     }
 
     public void dedupOverhead(long nanos) {

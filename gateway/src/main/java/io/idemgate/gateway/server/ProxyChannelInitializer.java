@@ -60,7 +60,10 @@ final class ProxyChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(PipelineNames.Client.IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // Idle by reads alone, the clock restarted when an answer has been written (ClientRequestReceiver):
+        // timing writes would make IdleStateHandler turn every void write promise into a real one, a promise
+        // and a listener per write. Idleness matters only between exchanges, which end once written.
+        p.addLast(PipelineNames.Client.IDLE, new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         if (tls != null) {
             p.addLast(PipelineNames.Client.TLS, tls.newHandler(ch.alloc()));
             p.addLast(PipelineNames.Client.TLS_HANDSHAKE, handshakes);

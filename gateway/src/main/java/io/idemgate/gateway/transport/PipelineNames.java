@@ -12,7 +12,8 @@ public final class PipelineNames {
     /**
      * A client connection (server/ProxyChannelInitializer):
      * <ol>
-     *   <li>{@link #IDLE} first, so it sees every read and write, including those of rejected input.</li>
+     *   <li>{@link #IDLE} first, so it sees every read, including those of rejected input; it counts reads
+     *       only, and {@link #RECEIVER} (which finds it by this name) restarts it when an answer is written.</li>
      *   <li>{@link #TLS} (HTTPS only) next: everything after it sees plaintext; {@link #TLS_HANDSHAKE} right
      *       behind it counts the handshake's result and leaves.</li>
      *   <li>{@link #PROTOCOL} picks HTTP/1.1 or HTTP/2 (by ALPN over TLS, by the connection preface with h2c),

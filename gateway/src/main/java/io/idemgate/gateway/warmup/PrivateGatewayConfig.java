@@ -19,7 +19,8 @@ import java.util.List;
  */
 final class PrivateGatewayConfig {
 
-    static final String PASS_PATH = "/warm-up/pass";
+    /** A path like real ones: the pass-through route takes every path (as the image's and many configs' do). */
+    static final String PASS_PATH = "/v1/orders";
     static final String IDEMPOTENT_PATH = "/warm-up/orders";
     static final String SCOPE_HEADER = "Authorization";
     private static final String LOOPBACK = "127.0.0.1";
@@ -30,9 +31,9 @@ final class PrivateGatewayConfig {
               admin { host = "127.0.0.1", port = 0 }
               store.type = memory
               routes = [
-                { name = warm-up-pass, match.path = "%s/**", upstream.urls = ["%s"], idempotency.mode = off }
                 { name = warm-up-orders, match.path = "%s/**", upstream.urls = ["%s"]
                   idempotency { mode = key, scope.headers = ["%s"], ttl = 1s, lease = 1s, concurrent = wait } }
+                { name = warm-up-pass, match.path = "/**", upstream.urls = ["%s"], idempotency.mode = off }
               ]
             }
             """;
@@ -44,8 +45,8 @@ final class PrivateGatewayConfig {
 
     static GatewayConfig of(GatewayConfig real, int upstreamPort) {
         URI upstream = URI.create("http://" + LOOPBACK + ":" + upstreamPort);
-        GatewayConfig parsed = ConfigLoader.parse(ROUTES.formatted(PASS_PATH, upstream, IDEMPOTENT_PATH, upstream,
-                SCOPE_HEADER), "warm-up");
+        GatewayConfig parsed = ConfigLoader.parse(ROUTES.formatted(IDEMPOTENT_PATH, upstream, SCOPE_HEADER,
+                upstream), "warm-up");
         // System properties overlay every parsed config (-Didemgate.routes=..., defaults with a JWKS url):
         // whatever they say, the warm-up reaches nothing but its own upstream.
         for (RouteConfig route : parsed.routes()) {

@@ -2,6 +2,7 @@ package io.idemgate.gateway.warmup;
 
 import io.idemgate.gateway.Gateway;
 import io.idemgate.gateway.config.GatewayConfig;
+import io.idemgate.gateway.config.IdempotencyConfig;
 import io.idemgate.gateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.OutputStream;
@@ -46,7 +47,8 @@ public final class WarmUp {
 
     static WarmUpReport run(GatewayConfig config, Duration bound, PrivateStart privateStart) {
         long start = System.nanoTime();
-        WarmUpTraffic traffic = new WarmUpTraffic();
+        WarmUpTraffic traffic = new WarmUpTraffic(config.routes().stream()
+                .anyMatch(r -> r.idempotency().mode() != IdempotencyConfig.Mode.OFF));
         String error = null;
         EventLoopGroup loops = null;
         LoopbackUpstream upstream = null;

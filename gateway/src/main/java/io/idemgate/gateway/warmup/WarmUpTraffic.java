@@ -2,23 +2,15 @@ package io.idemgate.gateway.warmup;
 
 import io.idemgate.gateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,21 +21,26 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The warm-up's clients: keep-alive HTTP/1.1 connections to the private gateway, each sending its next
- * request as soon as the last is answered, until the deadline. Some connections send pass-through POSTs;
- * the others come in pairs that send the same keys at about the same time, each key twice: so the
- * idempotent path sees firsts, duplicates of a first in flight (they wait, then replay) and replays.
+ * request as soon as the last is answered, until the deadline. Some connections send pass-through requests
+ * shaped as clients send them (a load generator's bare POST, an SDK's POST with User-Agent and Accept, now
+ * and then a GET), on paths like real ones; when the real config has an idempotent route, the others come
+ * in pairs that send the same keys at about the same time, each key twice: so the idempotent path sees
+ * firsts, duplicates of a first in flight (they wait, then replay) and replays. Without one, every
+ * connection passes through: the JIT profiles what the real traffic will do, not a path it will never take.
  * The clients stop at the bound, or earlier once the JIT has settled.
  * Every body is the same 200-byte JSON, so a key never meets a different payload (that would be a 422,
- * logged as a refusal).
+ * logged as a refusal). Raw bytes, no HTTP codec ({@link HttpBytes} says why).
  */
 final class WarmUpTraffic {
 
     static final int PASS_CONNECTIONS = 4;
     static final int IDEMPOTENT_PAIRS = 2;
-    private static final byte[] BODY = ("{\"sku\":\"tea-0001\",\"qty\":1,\"amount\":4200,\"currency\":\"EUR\","
+    private static final String BODY = "{\"sku\":\"tea-0001\",\"qty\":1,\"amount\":4200,\"currency\":\"EUR\","
             + "\"customer\":\"cus_000000000001\",\"note\":\"warm-up payload, two hundred bytes of JSON in all\","
-            + "\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}").getBytes(StandardCharsets.US_ASCII);
-    private static final String REPLAYED = "Idempotent-Replayed";
+            + "\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}";
+    private static final AsciiString REPLAYED = AsciiString.cached("idempotent-replayed");
+    private static final AsciiString CONNECTION = AsciiString.cached("connection");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Traffic runs at least this long (unless the bound is shorter), whatever the JIT seems to do. */
     private static final long MIN_TRAFFIC_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -65,6 +62,12 @@ final class WarmUpTraffic {
     private volatile boolean cut;
     /** Whether the traffic ended early because the JIT had settled. */
     volatile boolean jitSettled;
+    private final boolean idempotentRoutes;
+
+    /** @param idempotentRoutes whether the real config has a route with idempotency on: only then is it warmed */
+    WarmUpTraffic(boolean idempotentRoutes) {
+        this.idempotentRoutes = idempotentRoutes;
+    }
 
     /**
      * Sends for {@code bound}, or less once the JIT has settled (see {@link JitActivity}); returns when every
@@ -75,12 +78,13 @@ final class WarmUpTraffic {
         deadlineNanos = start + bound.toNanos();
         String host = "127.0.0.1:" + port;
         List<Conversation> conversations = new ArrayList<>();
-        for (int i = 0; i < PASS_CONNECTIONS; i++) {
-            conversations.add(new Conversation(host, -1));
+        int passConnections = idempotentRoutes ? PASS_CONNECTIONS : PASS_CONNECTIONS + 2 * IDEMPOTENT_PAIRS;
+        for (int i = 0; i < passConnections; i++) {
+            conversations.add(new Conversation(host, -1, i));
         }
-        for (int pair = 0; pair < IDEMPOTENT_PAIRS; pair++) {
-            conversations.add(new Conversation(host, pair));
-            conversations.add(new Conversation(host, pair));
+        for (int pair = 0; idempotentRoutes && pair < IDEMPOTENT_PAIRS; pair++) {
+            conversations.add(new Conversation(host, pair, 0));
+            conversations.add(new Conversation(host, pair, 1));
         }
         List<Channel> channels = new ArrayList<>();
         try {
@@ -93,7 +97,7 @@ final class WarmUpTraffic {
                         .handler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
-                                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1024 * 1024), c);
+                                ch.pipeline().addLast(c);
                             }
                         })
                         .connect("127.0.0.1", port).sync();
@@ -126,18 +130,25 @@ final class WarmUpTraffic {
         firstFailure.compareAndSet(null, what);
     }
 
-    /** One connection's requests. Not sharable: each connection has its own position in its key sequence. */
-    private final class Conversation extends SimpleChannelInboundHandler<FullHttpResponse> {
+    /**
+     * One connection's requests, written as bytes and their answers read as bytes. Not sharable: each connection
+     * has its own position in its key sequence and its own partly read answer.
+     */
+    private final class Conversation extends ChannelInboundHandlerAdapter {
 
         private final String host;
         private final int pair; // -1: pass-through
         private long round;
         private boolean replayNext;
         private boolean awaiting;
+        private ByteBuf pending;
+        /** Which request shape comes next; connections start at different ones. */
+        private int shape;
 
-        Conversation(String host, int pair) {
+        Conversation(String host, int pair, int first) {
             this.host = host;
             this.pair = pair;
+            this.shape = first;
         }
 
         @Override
@@ -147,17 +158,40 @@ final class WarmUpTraffic {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                if (pending == null) {
+                    pending = ctx.alloc().buffer(Math.max(1024, in.readableBytes()));
+                }
+                pending.writeBytes(in);
+            } finally {
+                in.release();
+            }
+            int from = pending.readerIndex();
+            int headEnd = HttpBytes.headEnd(pending, from);
+            if (headEnd < 0) {
+                return;
+            }
+            int end = headEnd + HttpBytes.contentLength(pending, from, headEnd);
+            if (pending.writerIndex() < end) {
+                return;
+            }
+            answered(ctx, HttpBytes.status(pending, from), HttpBytes.hasHeader(pending, from, headEnd, REPLAYED),
+                    HttpBytes.hasHeader(pending, from, headEnd, CONNECTION, CLOSE));
+            pending.readerIndex(end);
+            pending.discardSomeReadBytes();
+        }
+
+        private void answered(ChannelHandlerContext ctx, int status, boolean replay, boolean close) {
             awaiting = false;
             (pair < 0 ? passThrough : idempotent).increment();
-            int status = response.status().code();
             if (status / 100 != 2) {
                 failure("status " + status + (pair < 0 ? " on pass-through" : " on idempotent"));
-            } else if (response.headers().contains(REPLAYED)) {
+            } else if (replay) {
                 replayed.increment();
             }
-            if (System.nanoTime() - deadlineNanos < 0 && !response.headers().contains(HttpHeaderNames.CONNECTION,
-                    HttpHeaderValues.CLOSE, true)) {
+            if (System.nanoTime() - deadlineNanos < 0 && !close) {
                 send(ctx);
             } else {
                 ctx.close();
@@ -173,6 +207,14 @@ final class WarmUpTraffic {
         }
 
         @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             failure(cause.toString());
             awaiting = false;
@@ -180,24 +222,39 @@ final class WarmUpTraffic {
         }
 
         private void send(ChannelHandlerContext ctx) {
-            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                    pair < 0 ? PrivateGatewayConfig.PASS_PATH + "/orders" : PrivateGatewayConfig.IDEMPOTENT_PATH,
-                    Unpooled.wrappedBuffer(BODY));
-            request.headers().set(HttpHeaderNames.HOST, host)
-                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
-            if (pair >= 0) {
-                // Both connections of a pair walk the same keys: whichever comes first executes, the other
-                // waits for it or replays; then each sends the key once more, a replay.
-                request.headers().set("Idempotency-Key", "warm-up-" + pair + "-" + round)
-                        .set(PrivateGatewayConfig.SCOPE_HEADER, "Bearer warm-up-" + pair);
-                if (replayNext) {
-                    round++;
-                }
-                replayNext = !replayNext;
-            }
+            String request = pair < 0 ? passThrough() : idempotent();
             awaiting = true;
-            ctx.writeAndFlush(request, ctx.voidPromise());
+            ctx.writeAndFlush(ctx.alloc().buffer(request.length())
+                    .writeBytes(request.getBytes(StandardCharsets.US_ASCII)), ctx.voidPromise());
+        }
+
+        /** In turn: a load generator's bare POST, an SDK's POST, the bare POST again, a GET. */
+        private String passThrough() {
+            int s = shape++ & 3;
+            if (s == 3) {
+                return "GET " + PrivateGatewayConfig.PASS_PATH + "/ord_0000000001 HTTP/1.1\r\nHost: " + host
+                        + "\r\nUser-Agent: warm-up\r\nAccept: application/json\r\n\r\n";
+            }
+            return s == 1
+                    ? "POST " + PrivateGatewayConfig.PASS_PATH + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nUser-Agent: warm-up\r\nAccept: */*\r\nContent-Type: application/json\r\nContent-Length: "
+                    + BODY.length() + "\r\n\r\n" + BODY
+                    : "POST " + PrivateGatewayConfig.PASS_PATH + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nContent-Length: " + BODY.length() + "\r\nContent-Type: application/json\r\n\r\n" + BODY;
+        }
+
+        private String idempotent() {
+            // Both connections of a pair walk the same keys: whichever comes first executes, the other
+            // waits for it or replays; then each sends the key once more, a replay.
+            String request = "POST " + PrivateGatewayConfig.IDEMPOTENT_PATH + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nContent-Type: application/json\r\nIdempotency-Key: warm-up-" + pair + "-" + round
+                    + "\r\n" + PrivateGatewayConfig.SCOPE_HEADER + ": Bearer warm-up-" + pair
+                    + "\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY;
+            if (replayNext) {
+                round++;
+            }
+            replayNext = !replayNext;
+            return request;
         }
     }
 }

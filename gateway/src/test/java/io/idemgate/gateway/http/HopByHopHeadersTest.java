@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,6 +70,38 @@ class HopByHopHeadersTest {
             }
         }
         return names;
+    }
+
+    @Test
+    void strippingWhileReadingConnectionAgreesWithStripAndWithHttpUtilKeepAlive() {
+        String[][] fields = {{}, {"keep-alive"}, {"close"}, {" Keep-Alive "}, {"CLOSE, X-Hop"}, {"x-a,,x-b"},
+            {"keep-alive", "close"}, {"closer"}, {"keep-alive-x"}, {""}, {",", " , close ,"}, {"X-Hop\t", "upgrade"}};
+        for (HttpVersion version : new HttpVersion[] {HttpVersion.HTTP_1_1, HttpVersion.HTTP_1_0}) {
+            for (String[] values : fields) {
+                HttpResponse read = response(version, values);
+                HttpResponse stripped = response(version, values);
+                boolean keepAlive = HttpUtil.isKeepAlive(stripped);
+                HopByHopHeaders.strip(stripped.headers());
+
+                int seen = HopByHopHeaders.stripReadingConnection(read.headers());
+
+                String as = version + " " + String.join(" | ", values);
+                assertThat(read.headers().entries()).as(as).hasToString(stripped.headers().entries().toString());
+                assertThat((seen & HopByHopHeaders.CLOSE) == 0
+                        && (version.isKeepAliveDefault() || (seen & HopByHopHeaders.KEEP_ALIVE) != 0))
+                        .as(as).isEqualTo(keepAlive);
+            }
+        }
+    }
+
+    private static HttpResponse response(HttpVersion version, String... connection) {
+        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        for (String value : connection) {
+            h.add("Connection", value);
+        }
+        h.add("X-Hop", "1").add("X-A", "2").add("X-B", "3").add("Upgrade", "h2c").add("Content-Length", "4")
+                .add("Keep-Alive", "timeout=5").add("Closer", "5");
+        return new DefaultHttpResponse(version, HttpResponseStatus.OK, h);
     }
 
     @Test

@@ -21,7 +21,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
     /** Index of the target (--target, then --also-target) this connection goes to. */
     private final int target;
     private Channel channel;
-    private LoadGenerator.Planned current;
+    private PlannedRequest current;
 
     ClientConnection(LoadGenerator generator, int target) {
         this.generator = generator;
@@ -36,7 +36,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         return channel != null && channel.isActive();
     }
 
-    void send(LoadGenerator.Planned planned, FullHttpRequest request) {
+    void send(PlannedRequest planned, FullHttpRequest request) {
         current = planned;
         channel.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
@@ -47,7 +47,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
 
     /** Fails the request in flight if it was sent before {@code deadlineNanos}, and closes the connection. */
     void expireIfSentBefore(long deadlineNanos) {
-        LoadGenerator.Planned p = current;
+        PlannedRequest p = current;
         if (p != null && p.sentNanos - deadlineNanos < 0) {
             current = null;
             generator.failed(p, "timeout");
@@ -70,7 +70,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-        LoadGenerator.Planned p = current;
+        PlannedRequest p = current;
         if (p == null) {
             ctx.close(); // an answer nobody asked for (e.g. after a timeout): the connection is out of step
             return;
@@ -102,7 +102,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        LoadGenerator.Planned p = current;
+        PlannedRequest p = current;
         current = null;
         if (p != null) {
             generator.failed(p, "connection_closed");

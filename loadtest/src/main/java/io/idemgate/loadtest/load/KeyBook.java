@@ -32,12 +32,21 @@ final class KeyBook {
 
     private final String runId;
     private final int bodyBytes;
-    private final Map<String, KeyState> keys = new HashMap<>();
+    private final Map<String, KeyState> keys;
     private final KeyState[] recent;
     private long nextKey;
     private int recentCount;
 
     KeyBook(int keySpace, int bodyBytes) {
+        this(keySpace, bodyBytes, 16);
+    }
+
+    /**
+     * @param expectedKeys how many keys the run will send, about: the map is sized for them up front, since
+     *     a resize mid-run rehashes every key at once on the generator's loop (a stall measured as the target's)
+     */
+    KeyBook(int keySpace, int bodyBytes, long expectedKeys) {
+        this.keys = new HashMap<>((int) Math.min(1 << 22, expectedKeys * 4 / 3 + 1));
         this.recent = new KeyState[keySpace];
         this.bodyBytes = bodyBytes;
         String id = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);

@@ -2,6 +2,7 @@ package io.idemgate.loadtest.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,15 @@ public final class LoadCommand {
                 out.println("results written to " + options.results());
             } catch (IOException e) {
                 err.println("load: cannot write " + options.results() + ": " + e);
+                return 2;
+            }
+        }
+        if (options.timeline() != null) {
+            try (Writer csv = Files.newBufferedWriter(Path.of(options.timeline()), StandardCharsets.UTF_8)) {
+                result.timeline().writeCsv(csv);
+                out.println("timeline written to " + options.timeline());
+            } catch (IOException e) {
+                err.println("load: cannot write " + options.timeline() + ": " + e);
                 return 2;
             }
         }

@@ -1,27 +1,10 @@
 package io.idemgate.loadtest.load;
 
-import io.idemgate.loadtest.history.ClientOp;
-import io.idemgate.loadtest.history.HistoryWriter;
 import io.idemgate.loadtest.upstream.NettyTransport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -42,47 +25,28 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LoadGenerator {
 
-    /** Responses larger than this fail the request instead of growing the aggregator without bound. */
-    private static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
     private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
-    /** One planned request. */
-    static final class Planned {
-        final KeyBook.KeyState key;
-        final long intendedNanos;
-        long sentNanos;
-        long sentMicros;
-        boolean otherInFlight;
-
-        Planned(KeyBook.KeyState key, long intendedNanos) {
-            this.key = key;
-            this.intendedNanos = intendedNanos;
-        }
-    }
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final LoadOptions options;
     private final PrintStream out;
     private final NettyTransport transport = NettyTransport.detect();
     private final KeyBook book;
     private final LatencyStats stats = new LatencyStats();
-    private final ArrayDeque<Planned> backlog = new ArrayDeque<>();
+    private final ArrayDeque<PlannedRequest> backlog = new ArrayDeque<>();
     private final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
     private final List<ClientConnection> open = new ArrayList<>();
     private final Map<String, Long> errors = new TreeMap<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final MessageDigest sha256;
-    /** {@code --target} then every {@code --also-target}: connection i goes to target i mod n. */
-    private final List<URI> targets;
-    /** Per target, computed once: every request sends them. */
-    private final String[] requestUris;
-    private final String[] hostHeaders;
+    private final Targets targets;
     private final FaultCommands faults;
-    /** Every operation, for the history checker; null without {@code --history}. */
-    private final HistoryWriter history;
+    private final OperationHistory history;
     private EventLoop loop;
-    private Bootstrap[] bootstraps;
-    private int nextTarget;
+    /** Created when sending begins. */
+    private Timeline timeline;
     private long startNanos;
+    private long lastTickNanos;
     /** Requests due (open loop) or sent (closed loop) before this are the warm-up: answered, not measured. */
     private long measureFromNanos;
     private long nextBurstNanos;
@@ -98,7 +62,6 @@ public final class LoadGenerator {
     private long plannedMeasured;
     private long sentMeasured;
     private long lastMeasuredSendNanos;
-    private long maxBacklog;
     private long connectFailures;
     private String lastConnectError;
     private long lastProgressCompleted;
@@ -112,12 +75,10 @@ public final class LoadGenerator {
     public LoadGenerator(LoadOptions options, PrintStream out) {
         this.options = options;
         this.out = out;
-        this.book = new KeyBook(options.keySpace(), options.bodyBytes());
+        this.book = new KeyBook(options.keySpace(), options.bodyBytes(), expectedKeys(options));
         this.faults = new FaultCommands(out);
-        this.history = options.history() == null ? null : new HistoryWriter(Path.of(options.history()), ClientOp.HEADER);
-        this.targets = options.targets();
-        this.requestUris = targets.stream().map(LoadOptions::requestUri).toArray(String[]::new);
-        this.hostHeaders = targets.stream().map(t -> t.getHost() + ":" + LoadOptions.port(t)).toArray(String[]::new);
+        this.history = new OperationHistory(options.history());
+        this.targets = new Targets(options);
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -125,27 +86,22 @@ public final class LoadGenerator {
         }
     }
 
+    /** Open loop: the keys the rate and durations plan (a little over: duplicates reuse keys); closed: unknown. */
+    private static long expectedKeys(LoadOptions options) {
+        if (options.closedLoop()) {
+            return 16;
+        }
+        double seconds = (options.warmup().toNanos() + options.duration().toNanos()) / 1e9;
+        double bursts = options.burst() > 0 ? seconds / (options.burstEvery().toNanos() / 1e9) : 0;
+        return (long) Math.min(1 << 22, options.rate() * seconds + bursts);
+    }
+
     /** Runs the load, then verifies; blocks until both are over. */
     public LoadResult run() throws InterruptedException {
         EventLoopGroup group = transport.newEventLoopGroup(1, "loadgen");
         try {
             loop = group.next();
-            bootstraps = new Bootstrap[targets.size()];
-            for (int i = 0; i < targets.size(); i++) {
-                int target = i;
-                bootstraps[i] = new Bootstrap().group(loop).channel(transport.socketChannelType())
-                        .option(ChannelOption.TCP_NODELAY, true)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                        .handler(new ChannelInitializer<>() {
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ch.pipeline()
-                                        .addLast("http-codec", new HttpClientCodec())
-                                        .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                                        .addLast("connection", new ClientConnection(LoadGenerator.this, target));
-                            }
-                        });
-            }
+            targets.bind(loop, transport, this);
             loop.execute(this::connectAll);
             long bound = options.warmup().toMillis() + options.duration().toMillis() + options.timeout().toMillis() + 30_000;
             try {
@@ -156,36 +112,34 @@ public final class LoadGenerator {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             faults.close();
-            if (history != null) {
-                history.close();
-            }
+            history.close();
         }
         Verification verification = new ExactlyOnceVerifier(options).verify(book.keys().values(), out);
-        return new LoadResult(options, pace(), planned, sent, completed, responses, errors, stats, verification.keys(),
-                verification, connectFailures, lastConnectError);
+        Timeline seconds = timeline != null ? timeline : new Timeline(startNanos, System.currentTimeMillis(), measureFromNanos);
+        return new LoadResult(options, pace(seconds), planned, sent, completed, responses, errors, stats, seconds,
+                verification.keys(), verification, connectFailures, lastConnectError);
     }
 
-    private Pace pace() {
+    private Pace pace(Timeline seconds) {
         double asked = options.duration().toNanos() / 1e9;
         double window = asked;
         if (lastMeasuredSendNanos != 0) {
             window = Math.max(asked, (lastMeasuredSendNanos - measureFromNanos) / 1e9);
         }
-        return new Pace(plannedMeasured, sentMeasured, asked, window, maxBacklog);
+        return new Pace(plannedMeasured, sentMeasured, asked, window, seconds.measuredMaxBacklog());
     }
 
     private void connectAll() {
         connectsPending = options.connections();
         for (int i = 0; i < options.connections(); i++) {
-            connect(nextTarget++ % targets.size());
+            connect(targets.nextTarget());
         }
         // Sending starts when every connection is up or has failed, or after 2 s, whichever is first.
         loop.schedule(this::begin, 2, TimeUnit.SECONDS);
     }
 
     private void connect(int target) {
-        URI t = targets.get(target);
-        bootstraps[target].connect(t.getHost(), LoadOptions.port(t)).addListener(f -> {
+        targets.connect(target).addListener(f -> {
             if (!f.isSuccess()) {
                 // Attempts, not requests: a dead target is retried every 200 ms per connection.
                 connectFailures++;
@@ -231,13 +185,17 @@ public final class LoadGenerator {
             return;
         }
         startNanos = System.nanoTime();
+        long sendNanos = options.warmup().toNanos() + options.duration().toNanos();
+        sendEndNanos = startNanos + sendNanos;
+        measureFromNanos = startNanos + options.warmup().toNanos();
+        timeline = new Timeline(startNanos, System.currentTimeMillis(), measureFromNanos);
         if (open.isEmpty()) {
             // Not one connection came up: nothing can be measured, say so now instead of retrying for the whole run.
-            measureFromNanos = startNanos;
             finish();
             return;
         }
         lastProgressNanos = startNanos;
+        lastTickNanos = startNanos;
         nextBurstNanos = startNanos + options.burstEvery().toNanos();
         sending = true;
         faults.start(options, loop);
@@ -250,9 +208,6 @@ public final class LoadGenerator {
         }, 1, 1, TimeUnit.SECONDS);
         // One sweep for request timeouts instead of a timer per request.
         loop.scheduleAtFixedRate(this::expireOverdue, 50, 50, TimeUnit.MILLISECONDS);
-        long sendNanos = options.warmup().toNanos() + options.duration().toNanos();
-        sendEndNanos = startNanos + sendNanos;
-        measureFromNanos = startNanos + options.warmup().toNanos();
         if (options.warmup().toNanos() > 0) {
             out.printf("warm-up for %.1f s: sent, answered and verified, not measured%n", options.warmup().toNanos() / 1e9);
             loop.schedule(() -> out.printf("warm-up over: measuring for %.1f s%n", options.duration().toNanos() / 1e9),
@@ -267,9 +222,13 @@ public final class LoadGenerator {
         if (!sending) {
             return;
         }
+        long clock = System.nanoTime();
+        // A late tick is this generator's own stall (its collector, a starved core), not the target's.
+        timeline.tick(clock, clock - lastTickNanos, TICK_NANOS);
+        lastTickNanos = clock;
         // Plan what was due by now, but never past the end of the send window: a stop that runs late on a
         // busy loop must not plan more than the rate and duration asked for.
-        long now = Math.min(System.nanoTime(), sendEndNanos);
+        long now = Math.min(clock, sendEndNanos);
         if (!options.closedLoop()) {
             long due = (long) ((now - startNanos) / 1e9 * options.rate());
             while (ratePlanned < due) {
@@ -284,6 +243,7 @@ public final class LoadGenerator {
             }
             nextBurstNanos += options.burstEvery().toNanos();
         }
+        timeline.backlog(clock, backlog.size());
         dispatch();
     }
 
@@ -294,6 +254,7 @@ public final class LoadGenerator {
 
     private void plan(KeyBook.KeyState key, long intendedNanos) {
         planned++;
+        timeline.planned(intendedNanos);
         if (intendedNanos >= measureFromNanos) {
             plannedMeasured++;
         }
@@ -301,8 +262,7 @@ public final class LoadGenerator {
             count("dropped_backlog_full");
             return;
         }
-        backlog.add(new Planned(key, intendedNanos));
-        maxBacklog = Math.max(maxBacklog, backlog.size());
+        backlog.add(new PlannedRequest(key, intendedNanos));
     }
 
     private void dispatch() {
@@ -320,9 +280,9 @@ public final class LoadGenerator {
         }
     }
 
-    private void send(ClientConnection c, Planned p) {
+    private void send(ClientConnection c, PlannedRequest p) {
         p.sentNanos = System.nanoTime();
-        p.sentMicros = HistoryWriter.nowMicros();
+        history.sending(p);
         p.otherInFlight = p.key.inFlight > 0;
         p.key.inFlight++;
         p.key.sent++;
@@ -332,14 +292,8 @@ public final class LoadGenerator {
             sentMeasured++;
             lastMeasuredSendNanos = p.sentNanos;
         }
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, requestUris[c.target()],
-                Unpooled.wrappedBuffer(p.key.body));
-        request.headers()
-                .set(HttpHeaderNames.HOST, hostHeaders[c.target()])
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .set(HttpHeaderNames.CONTENT_LENGTH, p.key.body.length)
-                .set(options.keyHeader(), p.key.key);
-        c.send(p, request);
+        timeline.sent(p.sentNanos, inFlight);
+        c.send(p, targets.request(c.target(), p.key));
     }
 
     private void expireOverdue() {
@@ -352,10 +306,9 @@ public final class LoadGenerator {
         }
     }
 
-    void answered(ClientConnection c, Planned p, int status, boolean replayed, long hash, String problem, boolean keepAlive) {
-        if (history != null) {
-            record(p, status, replayed, String.format("%016x", hash), problem);
-        }
+    void answered(ClientConnection c, PlannedRequest p, int status, boolean replayed, long hash, String problem,
+                  boolean keepAlive) {
+        history.answered(p, status, replayed, hash, problem);
         Outcome outcome = Outcome.classify(status, replayed, p.otherInFlight);
         responses++;
         complete(p, outcome);
@@ -372,26 +325,22 @@ public final class LoadGenerator {
         checkDrained();
     }
 
-    void failed(Planned p, String reason) {
-        record(p, -1, false, "-", finished ? "in_flight_at_deadline" : reason);
+    void failed(PlannedRequest p, String reason) {
+        history.failed(p, finished ? "in_flight_at_deadline" : reason);
         complete(p, Outcome.ERROR);
         count(finished ? "in_flight_at_deadline" : reason);
         checkDrained();
     }
 
-    private void record(Planned p, int status, boolean replayed, String hash, String note) {
-        if (history != null) {
-            new ClientOp(p.key.key, p.sentMicros, HistoryWriter.nowMicros(), status, replayed, hash, note).writeTo(history);
-        }
-    }
-
-    private void complete(Planned p, Outcome outcome) {
+    private void complete(PlannedRequest p, Outcome outcome) {
         p.key.inFlight--;
         inFlight--;
         completed++;
+        long now = System.nanoTime();
         long from = options.closedLoop() ? p.sentNanos : p.intendedNanos;
+        timeline.answered(from, now, outcome == Outcome.ERROR);
         if (from >= measureFromNanos) {
-            stats.record(outcome, System.nanoTime() - from);
+            stats.record(outcome, now - from);
         }
     }
 

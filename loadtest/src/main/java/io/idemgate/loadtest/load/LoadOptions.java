@@ -36,7 +36,8 @@ public record LoadOptions(
         Duration warmup,
         boolean failIfBehind,
         String history,
-        List<URI> alsoTargets) {
+        List<URI> alsoTargets,
+        String timeline) {
 
     /** A shell command run {@code at} this offset from the start of the run. */
     public record TimedCommand(Duration at, String command) {
@@ -82,6 +83,10 @@ public record LoadOptions(
                                       --target and these, so a key's duplicates reach several gateways; repeatable
               --history FILE          record every operation (key, send and answer times, status, replayed,
                                       body hash) for the history checker (the check command)
+              --timeline FILE         write the run second by second as CSV: per second of intended send time
+                                      the requests planned and their p50/p99/max latency, per second of the
+                                      clock those sent and answered, the backlog, and this generator's own loop
+                                      lag; each second with its wall-clock start (epoch ms) to match GC logs
               --fail-if-behind        exit 3 when the open loop achieved less than 90 % of the asked rate
               --help                  this text
 
@@ -162,7 +167,8 @@ public record LoadOptions(
 
     private static final Set<String> FLAGS = Set.of("--target", "--rate", "--duration", "--connections",
             "--duplicate-ratio", "--burst", "--burst-every", "--key-space", "--body-bytes", "--key-header", "--ledger",
-            "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd", "--warmup", "--history", "--also-target");
+            "--results", "--timeout", "--max-backlog", "--on-start-cmd", "--mid-run-cmd", "--warmup", "--history", "--also-target",
+            "--timeline");
 
     /**
      * Reads {@code --flag value} pairs and the bare {@code --closed-loop} and {@code --allow-reexecution}.
@@ -230,7 +236,8 @@ public record LoadOptions(
                 v.containsKey("--warmup") ? duration(v, "--warmup", "0s") : Duration.ZERO,
                 failIfBehind,
                 v.get("--history"),
-                also);
+                also,
+                v.get("--timeline"));
     }
 
     /** Shorthand for tests: {@code parse} over whitespace-separated flags (no quoting). */

@@ -10,11 +10,12 @@ import java.util.stream.Collectors;
  * @param pace the measured requests' asked and achieved rates over the real send window
  * @param planned, sent, completed all requests, warm-up included
  * @param responses requests that got an HTTP response of any status
+ * @param timeline the run second by second
  * @param connectFailures failed connection attempts (a dead target is retried every 200 ms per connection)
  * @param lastConnectError why the last of them failed, or null
  */
 public record LoadResult(LoadOptions options, Pace pace, long planned, long sent, long completed, long responses,
-        Map<String, Long> errors, LatencyStats latency, long keys, Verification verification,
+        Map<String, Long> errors, LatencyStats latency, Timeline timeline, long keys, Verification verification,
         long connectFailures, String lastConnectError) {
 
     public double achievedRate() {
@@ -68,6 +69,9 @@ public record LoadResult(LoadOptions options, Pace pace, long planned, long sent
         if (options.warmup().toNanos() > 0) {
             s.append(String.format(Locale.ROOT, "warm-up: %d requests in the first %.1f s, answered and verified, not measured%n",
                     sent - pace.sent(), options.warmup().toNanos() / 1e9));
+            if (!options.closedLoop()) {
+                s.append(String.format(Locale.ROOT, "warm-up backlog peak %d (not measured)%n", timeline.warmupMaxBacklog()));
+            }
         }
         if (behind()) {
             s.append(String.format(Locale.ROOT, "WARNING: fell behind: %.0f req/s achieved of %.0f asked (%d requests "
@@ -83,6 +87,11 @@ public record LoadResult(LoadOptions options, Pace pace, long planned, long sent
             s.append(String.format(Locale.ROOT, "connect failures: %d (last: %s)%n", connectFailures, lastConnectError));
         }
         s.append(latency.table());
+        String worst = timeline.worstSummary(5);
+        if (!worst.isEmpty()) {
+            s.append("slowest measured seconds (").append(options.closedLoop() ? "of send time" : "of intended send time")
+                    .append("; --timeline FILE for every second):").append(System.lineSeparator()).append(worst);
+        }
         s.append(verification.summary()).append(System.lineSeparator());
         return s.toString();
     }
@@ -98,7 +107,7 @@ public record LoadResult(LoadOptions options, Pace pace, long planned, long sent
         return String.format(Locale.ROOT, "{\"target\":%s,\"mode\":\"%s\",\"rate\":%s,\"connections\":%d,"
                         + "\"duplicate_ratio\":%s,\"burst\":%d,\"burst_every_ms\":%d,\"body_bytes\":%d,"
                         + "\"duration_s\":%.3f,\"warmup_s\":%.3f,\"seconds\":%.3f,\"measured_planned\":%d,\"measured_sent\":%d,"
-                        + "\"asked_rate\":%.1f,\"achieved_rate\":%.1f,\"behind\":%s,\"max_backlog\":%d,"
+                        + "\"asked_rate\":%.1f,\"achieved_rate\":%.1f,\"behind\":%s,\"max_backlog\":%d,\"max_backlog_warmup\":%d,"
                         + "\"planned\":%d,\"sent\":%d,\"completed\":%d,\"responses\":%d,\"nothing_measured\":%s,"
                         + "\"connect_failures\":%d,\"keys\":%d,"
                         + "\"errors\":%s,\"latency\":%s,"
@@ -107,7 +116,7 @@ public record LoadResult(LoadOptions options, Pace pace, long planned, long sent
                 quote(options.target().toString()), options.closedLoop() ? "closed" : "open", options.rate(), options.connections(),
                 options.duplicateRatio(), options.burst(), options.burstEvery().toMillis(), options.bodyBytes(),
                 pace.askedSeconds(), options.warmup().toNanos() / 1e9, pace.sendSeconds(), pace.planned(), pace.sent(),
-                pace.askedRate(), pace.achievedRate(), behind(), pace.maxBacklog(),
+                pace.askedRate(), pace.achievedRate(), behind(), pace.maxBacklog(), timeline.warmupMaxBacklog(),
                 planned, sent, completed, responses, nothingMeasured(), connectFailures, keys, errorsJson, latency.json(),
                 verification.ok() && !nothingMeasured(), verification.ledgerChecked(), verification.keys(),
                 verification.violations(), verification.unreachableKeys(), verification.reexecutionAllowed(),

@@ -11,7 +11,8 @@ package io.idemgate.loadtest.load;
  * @param sent those of them actually sent
  * @param askedSeconds the asked {@code --duration}
  * @param sendSeconds the real send window
- * @param maxBacklog the most requests that waited for a free connection at once
+ * @param maxBacklog the most requests that waited for a free connection at once while measuring (the warm-up's
+ *     peak, the JITs still cold on both sides, is {@link Timeline#warmupMaxBacklog()})
  */
 public record Pace(long planned, long sent, double askedSeconds, double sendSeconds, long maxBacklog) {
 

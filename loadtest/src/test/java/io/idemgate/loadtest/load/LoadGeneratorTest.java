@@ -110,8 +110,11 @@ class LoadGeneratorTest {
         String url = startLedger();
         Path results = dir.resolve("results.json");
 
+        Path timeline = dir.resolve("timeline.csv");
+
         int code = LoadCommand.run(List.of("--target", url + "/v1/orders", "--rate", "200", "--warmup", "1s",
-                "--duration", "1s", "--connections", "4", "--results", results.toString()), out, out);
+                "--duration", "1s", "--connections", "4", "--results", results.toString(),
+                "--timeline", timeline.toString()), out, out);
 
         assertThat(code).as(printed.toString(StandardCharsets.UTF_8)).isZero();
         // 2 s at 200/s reached the ledger; only the second's ~200 are in the latency record.
@@ -122,6 +125,13 @@ class LoadGeneratorTest {
         long measured = Long.parseLong(all.group(1));
         assertThat(executed).isBetween(360L, 440L);
         assertThat(measured).isBetween(160L, 240L);
+        // The timeline: the warm-up second unmeasured, then measured seconds, their counts adding up.
+        List<String> seconds = Files.readAllLines(timeline);
+        assertThat(seconds.get(0)).isEqualTo(Timeline.CSV_HEADER);
+        assertThat(seconds.get(1)).matches("0,\\d{13},0,.*");
+        assertThat(seconds.subList(1, seconds.size()).stream().mapToLong(l -> Long.parseLong(l.split(",")[3])).sum())
+                .isEqualTo(executed);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("slowest measured seconds", "timeline written to");
     }
 
     @Test

@@ -12,8 +12,8 @@ final class Footprint {
     static final long MAP_ENTRY = 32 + 8;
     static final long PACKED_ID = 48;
     static final long SLOT = 72;
-    /** A {@code ConcurrentSkipListMap} node and, on average, a third of an index node. */
-    static final long INDEX_ENTRY = 24 + 8;
+    /** A reference in the expiry second's bucket array, plus its share of the array's unused room. */
+    static final long INDEX_ENTRY = 8;
     /** A String's own object, without its array. */
     static final long STRING = 24;
     /** A body kept as many chunks: the BodyChunks object and its list, without the arrays. */

@@ -262,11 +262,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     /** One sweeper pass: expire due records (bounded), wake waiters whose record is no longer worth waiting on. */
     void sweep() {
         Instant now = clock.instant();
-        for (int i = 0; i < MAX_EXPIRIES_PER_SWEEP; i++) {
-            Slot due = terminal.firstExpired(now);
-            if (due == null) {
-                break;
-            }
+        for (Slot due : terminal.expired(now, MAX_EXPIRIES_PER_SWEEP)) {
             dropIfCurrent(due);
         }
         waiters.wakeWhere(id -> {

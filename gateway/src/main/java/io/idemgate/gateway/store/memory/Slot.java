@@ -8,7 +8,6 @@ import io.idemgate.gateway.idempotency.IdempotencyRecord.OutcomeUnknown;
 import io.idemgate.gateway.idempotency.StoredBody;
 import io.idemgate.gateway.idempotency.StoredResponse;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,9 +25,6 @@ final class Slot {
     static final byte COMPLETED = 1;
     static final byte UNKNOWN = 2;
 
-    static final Comparator<Slot> BY_EXPIRY = (x, y) -> x.expiresAt != y.expiresAt
-            ? Long.compare(x.expiresAt, y.expiresAt) : Long.compare(x.seq, y.seq);
-
     final PackedId id;
     final byte state;
     final long fence;
@@ -37,12 +33,17 @@ final class Slot {
     final long changedAt;
     /** When a completed or outcome-unknown record expires; {@code Long.MAX_VALUE} in flight (a lease is no expiry). */
     final long expiresAt;
-    /** Unique and growing; orders slots that expire at the same instant. */
+    /** Unique and growing: each state change of the store takes the next. */
     final long seq;
     /** The fingerprint, and a completed record's status and headers ({@link RecordBytes}). */
     final byte[] head;
     /** In flight: the owner (String); outcome unknown: the reason (String); completed: the body, see {@link #body}. */
     private final Object tail;
+    /**
+     * Where {@link TerminalIndex} keeps this slot in its expiry second's bucket, -1 when not there; guarded
+     * by that bucket's lock. The one mutable field, and free: it fits the padding of the object's layout.
+     */
+    int indexPlace = -1;
 
     private Slot(PackedId id, byte state, long fence, long createdAt, long changedAt, long expiresAt, long seq,
                  byte[] head, Object tail) {
