@@ -1,7 +1,6 @@
 package io.idemgate.gateway.exchange;
 
-import io.idemgate.gateway.http.HopByHopHeaders;
-import io.idemgate.gateway.http.MessageFraming;
+import io.idemgate.gateway.http.UpstreamRequestHead;
 import io.idemgate.gateway.upstream.UpstreamConnection;
 import io.idemgate.gateway.upstream.UpstreamListener;
 import io.idemgate.gateway.upstream.UpstreamUnavailableException;
@@ -79,14 +78,14 @@ final class UpstreamCall {
 
     /** Writes the head with the gateway's framing and forwarding headers (not flushed); the call is timed from here. */
     void writeHead(HttpRequest request, boolean chunked, long length) {
-        HopByHopHeaders.strip(request.headers());
-        MessageFraming.forUpstream(request, rc.line().uri(), chunked, length,
-                rc.line().absoluteForm() ? rc.line().host() : null, connection.authority());
         String client = rc.connection().clientAddress(); // "-": not an IP connection
-        rc.services().forwarded().applyToRequest(request.headers(), "-".equals(client) ? null : client, rc.connection().scheme());
+        // Written by the upstream codec straight from the decoded request, which stays as the client sent it.
+        UpstreamRequestHead head = new UpstreamRequestHead(request, rc.line().uri(), chunked, length,
+                rc.line().absoluteForm() ? rc.line().host() : null, connection.authority(),
+                "-".equals(client) ? null : client, rc.connection().scheme(), rc.services().forwarded());
         sentNanos = System.nanoTime();
         Channel up = connection.channel();
-        up.write(request, up.voidPromise());
+        up.write(head, up.voidPromise());
     }
 
     /** The upstream moved (or the client can take more again): the response clock starts over. */
