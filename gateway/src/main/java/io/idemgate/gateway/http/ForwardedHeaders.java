@@ -3,14 +3,13 @@ package io.idemgate.gateway.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /**
- * Adds what the upstream needs to know about the hop it did not see: who the client was
+ * What the upstream needs to know about the hop it did not see: who the client was
  * ({@code X-Forwarded-For}, appended so earlier proxies stay visible), which scheme and host the
  * client used ({@code X-Forwarded-Proto}, {@code X-Forwarded-Host}, set by us because we saw them),
- * and that we were on the path ({@code Via}).
+ * and that we were on the path ({@code Via}, on responses too). The request's fields are written by
+ * {@link UpstreamRequestHead}; the names and the Via text are here.
  */
 public final class ForwardedHeaders {
 
@@ -25,25 +24,9 @@ public final class ForwardedHeaders {
         this.via = "1.1 " + viaName;
     }
 
-    public void applyToRequest(HttpHeaders headers, SocketAddress client, String scheme) {
-        applyToRequest(headers, client instanceof InetSocketAddress inet ? clientIp(inet) : null, scheme);
-    }
-
-    /**
-     * @param clientIp the client's address as text (the connection keeps it, so no request formats it
-     *                 again), or null when it has none
-     */
-    public void applyToRequest(HttpHeaders headers, String clientIp, String scheme) {
-        if (clientIp != null) {
-            String prior = headers.get(X_FORWARDED_FOR);
-            headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? clientIp : prior + ", " + clientIp);
-        }
-        headers.set(X_FORWARDED_PROTO, scheme);
-        String host = headers.get(HttpHeaderNames.HOST);
-        if (host != null) {
-            headers.set(X_FORWARDED_HOST, host);
-        }
-        appendVia(headers);
+    /** What the gateway adds to {@code Via}: {@code 1.1 <name>}. */
+    public String via() {
+        return via;
     }
 
     public void applyToResponse(HttpHeaders headers) {
@@ -53,9 +36,5 @@ public final class ForwardedHeaders {
     private void appendVia(HttpHeaders headers) {
         String prior = headers.get(HttpHeaderNames.VIA);
         headers.set(HttpHeaderNames.VIA, prior == null ? via : prior + ", " + via);
-    }
-
-    private static String clientIp(InetSocketAddress address) {
-        return address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
     }
 }

@@ -5,7 +5,6 @@ import io.idemgate.gateway.tls.UpstreamTls;
 import io.idemgate.gateway.transport.PipelineNames;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -58,7 +57,7 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
             ch.pipeline().addLast(PipelineNames.Upstream.TLS, ssl);
         }
         ch.pipeline()
-                .addLast(PipelineNames.Upstream.CODEC, new HttpClientCodec(decoder, false, false))
+                .addLast(PipelineNames.Upstream.CODEC, new UpstreamHttpCodec(decoder))
                 .addLast(PipelineNames.Upstream.RECEIVER, new UpstreamResponseReceiver());
     }
 }

@@ -3,6 +3,8 @@ package io.idemgate.gateway.exchange;
 import io.idemgate.gateway.config.ConfigLoader;
 import io.idemgate.gateway.config.GatewayConfig;
 import io.idemgate.gateway.http.ForwardedHeaders;
+import io.idemgate.gateway.http.HeadBuilder;
+import io.idemgate.gateway.http.UpstreamRequestHead;
 import io.idemgate.gateway.idempotency.KeyHasher;
 import io.idemgate.gateway.identity.ScopeResolver;
 import io.idemgate.gateway.metrics.GatewayMetrics;
@@ -10,7 +12,9 @@ import io.idemgate.gateway.route.Route;
 import io.idemgate.gateway.store.IdempotencyStore;
 import io.idemgate.gateway.upstream.EmbeddedUpstream;
 import io.idemgate.gateway.upstream.UpstreamConnection;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -116,6 +120,16 @@ final class ExchangeTestBed implements AutoCloseable {
     static String text(Object msg) {
         return msg instanceof FullHttpResponse f ? f.content().toString(StandardCharsets.UTF_8)
                 : ((io.netty.handler.codec.http.HttpContent) msg).content().toString(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes a head sent upstream becomes, as text. */
+    static String headText(UpstreamRequestHead head) {
+        ByteBuf b = head.encode(new HeadBuilder(), UnpooledByteBufAllocator.DEFAULT);
+        try {
+            return b.toString(StandardCharsets.ISO_8859_1);
+        } finally {
+            b.release();
+        }
     }
 
     static void release(List<Object> messages) {

@@ -1,11 +1,13 @@
 package io.idemgate.gateway.exchange;
 
+import static io.idemgate.gateway.exchange.ExchangeTestBed.headText;
 import static io.idemgate.gateway.exchange.ExchangeTestBed.postHead;
 import static io.idemgate.gateway.exchange.ExchangeTestBed.release;
 import static io.idemgate.gateway.exchange.ExchangeTestBed.status;
 import static io.idemgate.gateway.exchange.ExchangeTestBed.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.http.UpstreamRequestHead;
 import io.idemgate.gateway.identity.ScopeResult;
 import io.idemgate.gateway.store.ClaimResult;
 import io.idemgate.gateway.store.ForwardingIdempotencyStore;
@@ -99,7 +101,7 @@ class IdempotentExchangeTest {
         assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         assertThat(bed.connection.current).isInstanceOf(ProxyExchange.class);
         List<Object> sent = bed.upstreamGot();
-        assertThat(sent.get(0)).isInstanceOf(HttpRequest.class);
+        assertThat(sent.get(0)).isInstanceOf(UpstreamRequestHead.class);
         assertThat(text(sent.get(1))).isEqualTo("{\"a\": 1}\n");
         release(sent);
         assertThat(memory.size()).isZero();
@@ -227,7 +229,7 @@ class IdempotentExchangeTest {
         assertThat(ex.state()).isEqualTo(IdempotentState.DONE);
         List<Object> sent = bed.upstreamGot();
         try {
-            assertThat(((HttpRequest) sent.get(0)).headers().get("Idempotency-Fence")).isNotEmpty();
+            assertThat(headText((UpstreamRequestHead) sent.get(0))).containsPattern("(?i)\r\nIdempotency-Fence: [^\r]+\r\n");
             assertThat(text(sent.get(1))).isEqualTo("{}");
         } finally {
             release(sent);

@@ -6,6 +6,7 @@ import static io.idemgate.gateway.exchange.ExchangeTestBed.status;
 import static io.idemgate.gateway.exchange.ExchangeTestBed.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.idemgate.gateway.http.UpstreamRequestHead;
 import io.idemgate.gateway.idempotency.Outcome;
 import io.idemgate.gateway.upstream.UpstreamConnection;
 import io.idemgate.gateway.upstream.UpstreamUnavailableException;
@@ -114,7 +115,7 @@ class ProxyExchangeTest {
 
         assertThat(ex.state()).isEqualTo(ProxyState.AWAITING_RESPONSE);
         List<Object> sent = bed.upstreamGot();
-        assertThat(sent.get(0)).isInstanceOf(HttpRequest.class);
+        assertThat(sent.get(0)).isInstanceOf(UpstreamRequestHead.class);
         assertThat(text(sent.get(1))).isEqualTo("abcd");
         release(sent);
     }
