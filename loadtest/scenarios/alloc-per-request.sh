@@ -90,13 +90,21 @@ wrk.headers["Authorization"] = "Bearer bench-client"
 LUA
 run_wrk() { taskset -c 1 wrk -t2 -c"$CONNS" -d"$1s" --latency -s "$TMP/post.lua" "http://127.0.0.1:$GW_PORT/v1/orders"; }
 requests_of() { awk '/requests in/ { print $1 }' "$1"; }
+# Each thread's CPU time in ns (schedstat's first field: time on a CPU), one "tid name ns" line per thread.
+thread_cpu() {
+  for t in /proc/"$GW_PID"/task/*; do
+    printf '%s %s %s\n' "$(basename "$t")" "$(tr ' ' '_' < "$t/comm")" "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null || echo 0)"
+  done
+}
 
 echo "warm-up ${WARMUP}s"
 run_wrk "$WARMUP" > "$OUT/warmup.txt"
 jcmd "$GW_PID" JFR.start name=alloc settings="$LIB/alloc.jfc" filename="$OUT/alloc.jfr" > "$OUT/jfr-start.txt"
 cpu0=$(awk '{print $14 + $15}' "/proc/$GW_PID/stat")
+thread_cpu > "$OUT/threads-before.txt"
 echo "measured run ${DURATION}s"
 run_wrk "$DURATION" > "$OUT/wrk.txt"
+thread_cpu > "$OUT/threads-after.txt"
 cpu1=$(awk '{print $14 + $15}' "/proc/$GW_PID/stat")
 jcmd "$GW_PID" JFR.stop name=alloc > "$OUT/jfr-stop.txt"
 REQUESTS=$(requests_of "$OUT/wrk.txt")
@@ -105,6 +113,14 @@ java "$LIB/JfrAllocationReport.java" "$OUT/alloc.jfr" "$REQUESTS" "$SITES" > "$O
   echo
   grep -E 'Requests/sec|Non-2xx' "$OUT/wrk.txt" || true
   awk -v t=$((cpu1 - cpu0)) -v n="$REQUESTS" 'BEGIN { printf "gateway CPU per request: %.1f us (utime+stime; noisy on a shared machine)\n", t * 10000 / n }'
+  # Per thread group: the event loops, the access-log writer (comm is cut to 15 characters), the JIT, GC, the rest.
+  echo "CPU per request by thread (schedstat, us):"
+  awk -v n="$REQUESTS" 'NR == FNR { before[$1] = $3; next }
+    { d = $3 - before[$1]; if (d <= 0) next
+      g = $2 ~ /^idemgate-io/ ? "event loops" : $2 ~ /^idemgate-access/ ? "access-log writer" : $2 ~ /^C[12]_Compiler/ ? "JIT compilers" : $2 ~ /^(GC_|G1_|VM_Thread)/ ? "GC and VM" : "other"
+      sum[g] += d; all += d }
+    END { for (g in sum) printf "  %-18s %8.2f\n", g, sum[g] / 1000 / n; printf "  %-18s %8.2f\n", "all threads", all / 1000 / n }' \
+    "$OUT/threads-before.txt" "$OUT/threads-after.txt"
 } | tee "$OUT/summary.txt"
 
 if [ "$STRACE" -gt 0 ] && command -v strace >/dev/null; then

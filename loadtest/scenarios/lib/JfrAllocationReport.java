@@ -17,7 +17,9 @@ import jdk.jfr.consumer.RecordingFile;
  * Bytes allocated per request from a JFR recording made around a load run (alloc-per-request.sh): each
  * thread's allocation counter ({@code jdk.ThreadAllocationStatistics}, at the recording's start and end)
  * as a difference, divided by the requests of the run; and the allocation sites of the event loops
- * ({@code jdk.ObjectAllocationSample}, weighted), scaled to bytes per request. Run as a source file:
+ * ({@code jdk.ObjectAllocationSample}, weighted), scaled to bytes per request; and of the event loops' CPU
+ * samples (Java and native, {@code jdk.ExecutionSample} and {@code jdk.NativeMethodSample}) the share whose
+ * stack runs through the access log ({@code exchange.AccessLog} or {@code logging.*}). Run as a source file:
  *
  * <pre>java loadtest/scenarios/lib/JfrAllocationReport.java recording.jfr REQUESTS [SITES] [THREAD_PREFIX]</pre>
  */
@@ -38,6 +40,9 @@ public final class JfrAllocationReport {
         Map<String, Long> bySite = new HashMap<>();
         Map<String, Long> byClass = new HashMap<>();
         long sampledLoop = 0;
+        long cpuSamples = 0;
+        long nativeSamples = 0;
+        long accessLogSamples = 0;
         Set<Long> firstSampleSeen = new HashSet<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             String type = e.getEventType().getName();
@@ -59,6 +64,14 @@ public final class JfrAllocationReport {
                     when[1] = at;
                     v[1] = allocated;
                 }
+            } else if (type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample")) {
+                RecordedThread t = e.getThread("sampledThread");
+                if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith(loopPrefix)) {
+                    continue;
+                }
+                cpuSamples++;
+                nativeSamples += type.equals("jdk.NativeMethodSample") ? 1 : 0;
+                accessLogSamples += inAccessLog(e.getStackTrace()) ? 1 : 0;
             } else if (type.equals("jdk.ObjectAllocationSample")) {
                 RecordedThread t = e.getThread("eventThread");
                 if (t == null || t.getJavaName() == null || !t.getJavaName().startsWith(loopPrefix)) {
@@ -99,6 +112,15 @@ public final class JfrAllocationReport {
         threads.stream().limit(12).forEach(t -> System.out.printf(Locale.ROOT, "  %-32s %,16d B  %,10.0f B/request%n",
                 t.getKey(), t.getValue(), (double) t.getValue() / requests));
 
+        if (cpuSamples > 0) {
+            // A native sample is a loop in native code: its socket calls, but also idle in epoll_wait. So the share
+            // of all samples is a lower bound of the access log's share of the loops' CPU, that of the Java
+            // samples an upper bound (it leaves out the kernel's time); times the loops' CPU per request.
+            System.out.printf(Locale.ROOT, "event-loop CPU samples in the access log's frames: %,d of %,d (%.2f %%; %,d of"
+                    + " the samples native, %.2f %% of the Java ones)%n", accessLogSamples, cpuSamples,
+                    100.0 * accessLogSamples / cpuSamples, nativeSamples,
+                    cpuSamples > nativeSamples ? 100.0 * accessLogSamples / (cpuSamples - nativeSamples) : 0.0);
+        }
         if (sampledLoop == 0) {
             return;
         }
@@ -115,6 +137,19 @@ public final class JfrAllocationReport {
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .limit(n)
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %7.0f  %s%n", e.getValue() * scale, e.getKey()));
+    }
+
+    private static boolean inAccessLog(RecordedStackTrace stack) {
+        if (stack == null) {
+            return false;
+        }
+        for (RecordedFrame f : stack.getFrames()) {
+            String type = f.getMethod().getType().getName();
+            if (type.equals("io.idemgate.gateway.exchange.AccessLog") || type.startsWith("io.idemgate.gateway.logging.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String frames(RecordedStackTrace stack, int n) {

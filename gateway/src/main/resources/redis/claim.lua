@@ -1,4 +1,5 @@
--- Claim an idempotency key. KEYS[1] the record, KEYS[2] the key's fence tombstone; ARGV: fingerprint,
+-- Claim an idempotency key. KEYS[1] the record (or the key's fence tombstone, '3 T fence'), KEYS[2] the fence
+-- tombstone the previous release kept in a key of its own; ARGV: fingerprint,
 -- owner, lease ms, takeover (1/0), unknown ttl ms, channel, id. Times come from the server clock so
 -- gateway clocks never matter. Answers {'claimed', fence, tookOver}, {'existing', record} or, for a record
 -- of format 1 or 2 (a hash, written by an earlier release), {'legacy', field, value, ...}.
@@ -10,7 +11,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function n(x) return string.format('%.0f', x) end
 
 -- Fences grow strictly across takeovers, releases and purges: past the record's own fence, past the
--- tombstone a release or purge left (KEYS[2]), and never below the server clock in microseconds, so they
+-- tombstone a release or purge left (in KEYS[1]; the previous release's in KEYS[2]), and never below the server clock in microseconds, so they
 -- keep growing after a tombstone expired too. ~1.7e15 today: exact in a Lua double (2^53 ~ 9.0e15).
 local function next_fence(previous)
   local floor = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -47,6 +48,9 @@ else
   state = string.sub(record, 3, 3)
   if state == 'C' then
     return {'existing', record}
+  elseif state == 'T' then
+    -- Released or purged: no record, but its fence stays the floor.
+    return own(next_fence(tonumber(string.match(record, '^3 T (%d+)'))), false, '0')
   elseif state == 'I' then
     fence, created, lease_until, watched, held_fp = string.match(record, '^3 I (%d+) (%d+) (%d+) %d+ (%d) (%S+)')
   else

@@ -221,6 +221,7 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         (quiet ? log.atDebug() : log.atInfo()).addKeyValue("routes", config.routes().size())
+                .addKeyValue("io-threads", eventLoops())
                 .addKeyValue("config", config.origin())
                 .log("idemgate started: proxy :{} admin {}:{}", proxyPort, config.admin().host(), adminPort);
     }
@@ -265,9 +266,18 @@ public final class Gateway implements AutoCloseable {
         return reloader;
     }
 
+    /**
+     * The proxy's event loops: {@code server.io-threads}, or for 0 one per processor the JVM may use
+     * ({@link Runtime#availableProcessors()} counts the affinity mask and a container's CPU quota, so two
+     * loops never share one quota core by default). The same count as {@link Transport#newEventLoopGroup}.
+     */
+    private int eventLoops() {
+        return config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+    }
+
     /** What a reload swaps in: a new route table and new upstream pools, built as the constructor builds them. */
     private Routing routingFor(List<RouteConfig> routes) {
-        int loops = config.server().ioThreads() > 0 ? config.server().ioThreads() : Runtime.getRuntime().availableProcessors();
+        int loops = eventLoops();
         warnSharedScopes(routes);
         // Every configured route's series exist from the start, at 0: rate() over a series first seen
         // after its first request misses that request (dashboards and the duplicate rate read NaN or 0).

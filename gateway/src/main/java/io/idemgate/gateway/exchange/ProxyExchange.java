@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * answers by itself (502, 504…) it hands the connection to a {@link LocalExchange} and is done.
  * Threading: the client channel's event loop, which the upstream connection shares.
  */
-final class ProxyExchange implements Exchange, UpstreamListener, ResponseForwarder.Events {
+final class ProxyExchange implements Exchange, UpstreamListener, UpstreamCall.Acquirer, ResponseForwarder.Events {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
@@ -97,11 +97,17 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
     private void acquire() {
         if (moveTo(ProxyState.ACQUIRING)) {
             requestBody.stopHolding();
-            call.acquire(this, () -> state.phase() == ProxyState.ACQUIRING, this::onConnected, this::onUnavailable);
+            call.acquire(this, this);
         }
     }
 
-    private void onConnected(boolean async) {
+    @Override
+    public boolean stillWanted() {
+        return state.phase() == ProxyState.ACQUIRING;
+    }
+
+    @Override
+    public void connected(boolean async) {
         if (!moveTo(ProxyState.AWAITING_RESPONSE)) {
             return;
         }
@@ -111,7 +117,8 @@ final class ProxyExchange implements Exchange, UpstreamListener, ResponseForward
         }
     }
 
-    private void onUnavailable(boolean busy) {
+    @Override
+    public void unavailable(boolean busy) {
         noResponse(busy ? UpstreamFailure.BUSY : UpstreamFailure.UNREACHABLE, 0);
     }
 

@@ -31,7 +31,10 @@ final class RequestForwarder {
 
     private final RequestContext rc;
     private final Runnable onSent;
-    private final ArrayDeque<HttpContent> held = new ArrayDeque<>(4);
+    // Held parts: most bodies arrive as one part, so the first has its own slot and a queue is made only
+    // for more.
+    private HttpContent heldFirst;
+    private ArrayDeque<HttpContent> heldMore;
     private long heldBytes;
     private boolean chunked;
     private long length;
@@ -112,7 +115,7 @@ final class RequestForwarder {
         call.writeHead(rc.request(), chunked, length);
         upstream = call.channel();
         HttpContent part;
-        while ((part = held.poll()) != null) {
+        while ((part = pollHeld()) != null) {
             write(part);
         }
         heldBytes = 0;
@@ -129,7 +132,7 @@ final class RequestForwarder {
         if (stopped || sent) {
             part.release();
         } else if (upstream == null) {
-            held.add(part);
+            hold(part);
             heldBytes += part.content().readableBytes();
         } else {
             write(part);
@@ -148,10 +151,31 @@ final class RequestForwarder {
         stopped = true;
         upstream = null;
         HttpContent part;
-        while ((part = held.poll()) != null) {
+        while ((part = pollHeld()) != null) {
             part.release();
         }
         heldBytes = 0;
+    }
+
+    private void hold(HttpContent part) {
+        if (heldFirst == null && heldMore == null) {
+            heldFirst = part;
+            return;
+        }
+        if (heldMore == null) {
+            heldMore = new ArrayDeque<>(4);
+        }
+        heldMore.add(part);
+    }
+
+    /** The oldest held part, or null. */
+    private HttpContent pollHeld() {
+        HttpContent part = heldFirst;
+        if (part != null) {
+            heldFirst = null;
+            return part;
+        }
+        return heldMore == null ? null : heldMore.poll();
     }
 
     /** The exchange is over: stop, and give back every share of the body budget. */

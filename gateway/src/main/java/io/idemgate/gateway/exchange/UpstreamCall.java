@@ -7,8 +7,6 @@ import io.idemgate.gateway.upstream.UpstreamUnavailableException;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * The upstream side of a {@link ProxyExchange}: the pooled connection it holds, the request head as the
@@ -29,26 +27,34 @@ final class UpstreamCall {
         this.timeoutNanos = rc.route().config().upstream().responseTimeout().toNanos();
     }
 
+    /** Who takes a connection, and what it hears: implemented by the exchange itself, so an acquire makes no callbacks. */
+    interface Acquirer {
+        /** Whether a connection that arrives now is still wanted; else it is given back unused. */
+        boolean stillWanted();
+
+        /** The connection is bound; {@code async}: it came later (a new one had to be made). */
+        void connected(boolean async);
+
+        /** No connection: {@code busy} if the pool was at its limit, else the upstream could not be reached. */
+        void unavailable(boolean busy);
+    }
+
     /**
-     * Takes a connection for {@code listener}: {@code connected} hears whether it came later (a new one had
-     * to be made; the client is not read meanwhile, so the body held so far waits with it), and
-     * {@code unavailable} whether the pool was at its limit (else the upstream could not be reached). A
-     * connection that arrives once {@code wanted} no longer holds is given back unused.
+     * Takes a connection for {@code listener} and tells {@code acquirer}. When a new connection has to be made,
+     * the client is not read meanwhile, so the body held so far waits with it.
      */
-    void acquire(UpstreamListener listener, BooleanSupplier wanted, Consumer<Boolean> connected,
-                 Consumer<Boolean> unavailable) {
+    void acquire(UpstreamListener listener, Acquirer acquirer) {
         Future<UpstreamConnection> f = rc.acquireUpstream();
         if (f.isDone()) {
-            onAcquired(f, false, listener, wanted, connected, unavailable);
+            onAcquired(f, false, listener, acquirer);
         } else {
             rc.connection().pauseReading();
-            f.addListener(x -> onAcquired(f, true, listener, wanted, connected, unavailable));
+            f.addListener(x -> onAcquired(f, true, listener, acquirer));
         }
     }
 
-    private void onAcquired(Future<UpstreamConnection> f, boolean async, UpstreamListener listener,
-                            BooleanSupplier wanted, Consumer<Boolean> connected, Consumer<Boolean> unavailable) {
-        boolean want = wanted.getAsBoolean();
+    private void onAcquired(Future<UpstreamConnection> f, boolean async, UpstreamListener listener, Acquirer acquirer) {
+        boolean want = acquirer.stillWanted();
         if (async && want) {
             rc.connection().resumeReading();
         }
@@ -59,13 +65,13 @@ final class UpstreamCall {
             return;
         }
         if (!f.isSuccess()) {
-            unavailable.accept(f.cause() instanceof UpstreamUnavailableException u
+            acquirer.unavailable(f.cause() instanceof UpstreamUnavailableException u
                     && u.reason() == UpstreamUnavailableException.Reason.POOL_EXHAUSTED);
             return;
         }
         connection = f.getNow();
         connection.bind(listener);
-        connected.accept(async);
+        acquirer.connected(async);
     }
 
     boolean attached() {

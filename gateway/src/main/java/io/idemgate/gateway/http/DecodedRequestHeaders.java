@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Request headers that remember how many {@code Content-Length} field lines the decoder added. The
@@ -32,12 +34,28 @@ public final class DecodedRequestHeaders extends DefaultHttpHeaders {
     private int contentLengthFields;
 
     private DecodedRequestHeaders() {
-        super(VALIDATING.getNameValidator(), VALIDATING.getValueValidator());
+        // 8 buckets, not 16: a request head has a handful of fields, and the table is made per request.
+        super(VALIDATING.getNameValidator(), VALIDATING.getValueValidator(), 8);
     }
 
     /** How many Content-Length field lines were added (by the decoder: how many the client sent). */
     public int contentLengthFields() {
         return contentLengthFields;
+    }
+
+    /**
+     * As {@link DefaultHttpHeaders#getAll}, read-only: the decoder asks every request head for its
+     * Content-Length fields and the rules for its Host, and there is nearly always one field or none, which
+     * need neither the general case's list nor its view.
+     */
+    @Override
+    public List<String> getAll(CharSequence name) {
+        Iterator<? extends CharSequence> values = valueCharSequenceIterator(name);
+        if (!values.hasNext()) {
+            return List.of();
+        }
+        CharSequence first = values.next();
+        return values.hasNext() ? List.copyOf(super.getAll(name)) : List.of(first.toString());
     }
 
     @Override

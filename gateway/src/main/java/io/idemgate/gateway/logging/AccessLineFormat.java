@@ -7,8 +7,9 @@ import java.time.format.DateTimeFormatter;
 /**
  * Writes access lines in the same two shapes as the rest of the log: the text layout's
  * {@code time LEVEL [thread] logger - message key="value"…} and the JSON layout's object with
- * {@code kvpList}, so a log pipeline parses them like any other line. Writer thread only (it keeps
- * the last formatted second).
+ * {@code kvpList}, so a log pipeline parses them like any other line. Straight into the writer's
+ * {@link LineBuffer}: the fixed parts are byte arrays made once, numbers are written as digits, and the
+ * timestamp's second (and zone) is formatted once a second. Writer thread only.
  */
 final class AccessLineFormat {
 
@@ -17,143 +18,123 @@ final class AccessLineFormat {
             .withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter ZONE = DateTimeFormatter.ofPattern("XXX").withZone(ZoneId.systemDefault());
 
+    private static final byte[] TEXT_LEVEL = LineBuffer.ascii(" INFO  [");
+    private static final byte[] TEXT_LOGGER = LineBuffer.ascii("] " + LOGGER + " - ");
+    private static final byte[] TEXT_KEY_HASH = LineBuffer.ascii(" key_hash=\"");
+    private static final byte[] TEXT_FENCE = LineBuffer.ascii(" fence=\"");
+    private static final byte[] TEXT_ROUTE = LineBuffer.ascii(" route=\"");
+    private static final byte[] TEXT_METHOD = LineBuffer.ascii("\" method=\"");
+    private static final byte[] TEXT_PATH = LineBuffer.ascii("\" path=\"");
+    private static final byte[] TEXT_STATUS = LineBuffer.ascii("\" status=\"");
+    private static final byte[] TEXT_OUTCOME = LineBuffer.ascii("\" outcome=\"");
+    private static final byte[] TEXT_UPSTREAM = LineBuffer.ascii("\" upstream_ms=\"");
+    private static final byte[] TEXT_DURATION = LineBuffer.ascii("\" duration_ms=\"");
+    private static final byte[] TEXT_CLIENT = LineBuffer.ascii("\" client=\"");
+    private static final byte[] TEXT_PROTOCOL = LineBuffer.ascii("\" protocol=\"");
+    private static final byte[] TEXT_END = LineBuffer.ascii("\"\n");
+
+    private static final byte[] JSON_TIMESTAMP = LineBuffer.ascii("{\"timestamp\":");
+    private static final byte[] JSON_THREAD = LineBuffer.ascii(",\"level\":\"INFO\",\"threadName\":\"");
+    private static final byte[] JSON_LOGGER = LineBuffer.ascii("\",\"loggerName\":\"" + LOGGER + "\",\"kvpList\":[");
+    private static final byte[] JSON_KEY_HASH = LineBuffer.ascii("{\"key_hash\":\"");
+    private static final byte[] JSON_FENCE = LineBuffer.ascii("{\"fence\":\"");
+    private static final byte[] JSON_ROUTE = LineBuffer.ascii("{\"route\":\"");
+    private static final byte[] JSON_METHOD = LineBuffer.ascii("\"},{\"method\":\"");
+    private static final byte[] JSON_PATH = LineBuffer.ascii("\"},{\"path\":\"");
+    private static final byte[] JSON_STATUS = LineBuffer.ascii("\"},{\"status\":\"");
+    private static final byte[] JSON_OUTCOME = LineBuffer.ascii("\"},{\"outcome\":\"");
+    private static final byte[] JSON_UPSTREAM = LineBuffer.ascii("\"},{\"upstream_ms\":\"");
+    private static final byte[] JSON_DURATION = LineBuffer.ascii("\"},{\"duration_ms\":\"");
+    private static final byte[] JSON_CLIENT = LineBuffer.ascii("\"},{\"client\":\"");
+    private static final byte[] JSON_PROTOCOL = LineBuffer.ascii("\"},{\"protocol\":\"");
+    private static final byte[] JSON_MESSAGE = LineBuffer.ascii("\"}],\"formattedMessage\":\"");
+    private static final byte[] JSON_END = LineBuffer.ascii("\"}\n");
+    private static final byte[] FIELD_END = LineBuffer.ascii("\"},");
+
     private final boolean json;
     private long second = Long.MIN_VALUE;
-    private String secondText = "";
-    private String zoneText = "";
+    private byte[] secondText = new byte[0];
+    private byte[] zoneText = new byte[0];
 
     AccessLineFormat(boolean json) {
         this.json = json;
     }
 
     /** Appends one whole line, newline included. */
-    void append(StringBuilder b, AccessRecord r) {
+    void append(LineBuffer b, AccessRecord r) {
         if (json) {
             json(b, r);
         } else {
             text(b, r);
         }
-        b.append('\n');
     }
 
-    private void text(StringBuilder b, AccessRecord r) {
+    private void text(LineBuffer b, AccessRecord r) {
         timestamp(b, r.epochMillis());
-        b.append(" INFO  [").append(r.thread()).append("] ").append(LOGGER).append(" - ");
-        escaped(b, r.method());
-        b.append(' ');
-        escaped(b, r.path());
-        b.append(' ').append(r.status());
+        b.append(TEXT_LEVEL).raw(r.thread()).append(TEXT_LOGGER);
+        b.escaped(r.method()).append((byte) ' ').escaped(r.path()).append((byte) ' ').number(r.status());
         if (r.keyHash() != null) {
-            textField(b, "key_hash", r.keyHash());
+            b.append(TEXT_KEY_HASH).escaped(r.keyHash()).append((byte) '"');
         }
         if (r.fence() > 0) {
-            b.append(" fence=\"").append(r.fence()).append('"');
+            b.append(TEXT_FENCE).number(r.fence()).append((byte) '"');
         }
-        textField(b, "route", r.route());
-        textField(b, "method", r.method());
-        textField(b, "path", r.path());
-        b.append(" status=\"").append(r.status()).append('"');
-        textField(b, "outcome", r.outcome());
-        b.append(" upstream_ms=\"");
+        b.append(TEXT_ROUTE).escaped(r.route());
+        b.append(TEXT_METHOD).escaped(r.method());
+        b.append(TEXT_PATH).escaped(r.path());
+        b.append(TEXT_STATUS).number(r.status());
+        b.append(TEXT_OUTCOME).escaped(r.outcome());
+        b.append(TEXT_UPSTREAM);
         millis(b, r.upstreamNanos());
-        b.append("\" duration_ms=\"");
+        b.append(TEXT_DURATION);
         millis(b, r.totalNanos());
-        b.append('"');
-        textField(b, "client", r.client());
-        textField(b, "protocol", r.protocol());
+        b.append(TEXT_CLIENT).escaped(r.client());
+        b.append(TEXT_PROTOCOL).escaped(r.protocol());
+        b.append(TEXT_END);
     }
 
-    private static void textField(StringBuilder b, String key, String value) {
-        b.append(' ').append(key).append("=\"");
-        escaped(b, value);
-        b.append('"');
-    }
-
-    private void json(StringBuilder b, AccessRecord r) {
-        b.append("{\"timestamp\":").append(r.epochMillis()).append(",\"level\":\"INFO\",\"threadName\":\"");
-        escaped(b, r.thread());
-        b.append("\",\"loggerName\":\"").append(LOGGER).append("\",\"kvpList\":[");
+    private void json(LineBuffer b, AccessRecord r) {
+        b.append(JSON_TIMESTAMP).number(r.epochMillis()).append(JSON_THREAD).escaped(r.thread()).append(JSON_LOGGER);
         if (r.keyHash() != null) {
-            jsonField(b, "key_hash", r.keyHash()).append(',');
+            b.append(JSON_KEY_HASH).escaped(r.keyHash()).append(FIELD_END);
         }
         if (r.fence() > 0) {
-            b.append("{\"fence\":\"").append(r.fence()).append("\"},");
+            b.append(JSON_FENCE).number(r.fence()).append(FIELD_END);
         }
-        jsonField(b, "route", r.route()).append(',');
-        jsonField(b, "method", r.method()).append(',');
-        jsonField(b, "path", r.path()).append(',');
-        b.append("{\"status\":\"").append(r.status()).append("\"},");
-        jsonField(b, "outcome", r.outcome()).append(',');
-        b.append("{\"upstream_ms\":\"");
+        b.append(JSON_ROUTE).escaped(r.route());
+        b.append(JSON_METHOD).escaped(r.method());
+        b.append(JSON_PATH).escaped(r.path());
+        b.append(JSON_STATUS).number(r.status());
+        b.append(JSON_OUTCOME).escaped(r.outcome());
+        b.append(JSON_UPSTREAM);
         millis(b, r.upstreamNanos());
-        b.append("\"},{\"duration_ms\":\"");
+        b.append(JSON_DURATION);
         millis(b, r.totalNanos());
-        b.append("\"},");
-        jsonField(b, "client", r.client()).append(',');
-        jsonField(b, "protocol", r.protocol());
-        b.append("],\"formattedMessage\":\"");
-        escaped(b, r.method());
-        b.append(' ');
-        escaped(b, r.path());
-        b.append(' ').append(r.status()).append("\"}");
-    }
-
-    private static StringBuilder jsonField(StringBuilder b, String key, String value) {
-        b.append("{\"").append(key).append("\":\"");
-        escaped(b, value);
-        return b.append("\"}");
+        b.append(JSON_CLIENT).escaped(r.client());
+        b.append(JSON_PROTOCOL).escaped(r.protocol());
+        b.append(JSON_MESSAGE).escaped(r.method()).append((byte) ' ').escaped(r.path()).append((byte) ' ')
+                .number(r.status()).append(JSON_END);
     }
 
     /** {@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX}, as the text layout; the second is formatted once per second. */
-    private void timestamp(StringBuilder b, long epochMillis) {
+    private void timestamp(LineBuffer b, long epochMillis) {
         long s = Math.floorDiv(epochMillis, 1000);
         if (s != second) {
             Instant at = Instant.ofEpochSecond(s);
-            secondText = SECOND.format(at);
-            zoneText = ZONE.format(at);
+            secondText = LineBuffer.ascii(SECOND.format(at));
+            zoneText = LineBuffer.ascii(ZONE.format(at));
             second = s;
         }
-        int ms = (int) Math.floorMod(epochMillis, 1000);
-        b.append(secondText).append('.');
-        if (ms < 100) {
-            b.append('0');
-        }
-        if (ms < 10) {
-            b.append('0');
-        }
-        b.append(ms).append(zoneText);
+        b.append(secondText).append((byte) '.').padded((int) Math.floorMod(epochMillis, 1000L), 3).append(zoneText);
     }
 
     /** Milliseconds with three decimals, or {@code -} for a negative (absent) time. */
-    static void millis(StringBuilder b, long nanos) {
+    static void millis(LineBuffer b, long nanos) {
         if (nanos < 0) {
-            b.append('-');
+            b.append((byte) '-');
             return;
         }
         long micros = (nanos + 500) / 1000;
-        b.append(micros / 1000).append('.');
-        long frac = micros % 1000;
-        if (frac < 100) {
-            b.append('0');
-        }
-        if (frac < 10) {
-            b.append('0');
-        }
-        b.append(frac);
-    }
-
-    /**
-     * Request data in a log line can forge lines or drive a terminal: control characters, quotes and
-     * backslashes become JSON unicode escapes (backslash, u, four hex digits): valid JSON, unambiguous text.
-     */
-    static void escaped(StringBuilder b, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-                b.append("\\u00").append(Character.forDigit(c >> 4 & 0xf, 16)).append(Character.forDigit(c & 0xf, 16));
-            } else {
-                b.append(c);
-            }
-        }
+        b.number(micros / 1000).append((byte) '.').padded((int) (micros % 1000), 3);
     }
 }

@@ -162,6 +162,9 @@ public final class GatewayMetrics {
         GaugeWithCallback.builder().name(STORE_FILL)
                 .help("How full the memory store is (records or bytes, whichever is fuller); at 1 new keys are a store failure")
                 .callback(cb -> cb.call(health.fill())).register(registry);
+        GaugeWithCallback.builder().name(STORE_SCRIPT_FREE_CLAIMS)
+                .help("1 when a Redis claim of a key holding nothing is one SET NX GET, 0 when it runs the claim script")
+                .callback(cb -> cb.call(health.scriptFreeClaims() ? 1 : 0)).register(registry);
         CounterWithCallback.builder().name(STORE_UNCONFIRMED_COMPLETIONS)
                 .help("Completions stored on the Redis master but not confirmed by min-replicas replicas in time")
                 .callback(cb -> cb.call(health.unconfirmedCompletions())).register(registry);

@@ -27,6 +27,7 @@ public final class MetricNames {
     public static final String STORE_LINK_BORROWED = "idemgate_store_link_borrowed_total";
     public static final String STORE_FILL = "idemgate_store_fill_ratio";
     public static final String STORE_EVICTION_RISK = "idemgate_store_eviction_risk";
+    public static final String STORE_SCRIPT_FREE_CLAIMS = "idemgate_store_script_free_claims";
     public static final String STORE_UNCONFIRMED_COMPLETIONS = "idemgate_store_unconfirmed_completions_total";
     public static final String ACCESS_LOG_DROPPED = "idemgate_access_log_dropped_total";
     public static final String BUFFERED_REQUEST_BYTES = "idemgate_buffered_request_bytes";

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.store;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -15,6 +16,7 @@ public final class StoreHealth {
     private final AtomicLong unconfirmedCompletions = new AtomicLong();
     private volatile String evictionRisk;
     private volatile DoubleSupplier fill = () -> 0;
+    private volatile BooleanSupplier scriptFreeClaims = () -> false;
 
     /** A completion was stored on the master but not confirmed by the replicas asked for ({@code WAIT}). */
     public void unconfirmedCompletion() {
@@ -37,6 +39,15 @@ public final class StoreHealth {
     /** Where to read how full the store is (the memory store; a Redis store reports 0: Redis sizes itself). */
     public void fillFrom(DoubleSupplier source) {
         fill = source;
+    }
+
+    /** Where to read whether a claim of a new key needs no script (the Redis store; docs/store-format.md). */
+    public void scriptFreeClaims(BooleanSupplier source) {
+        scriptFreeClaims = source;
+    }
+
+    public boolean scriptFreeClaims() {
+        return scriptFreeClaims.getAsBoolean();
     }
 
     /** 1.0 = full: new keys fail as a store failure. */

@@ -52,7 +52,7 @@ final class LoopPool {
         // Most recently used first: it is the least likely to have been closed by the origin's idle timer.
         while ((c = idle.pollLast()) != null) {
             if (c.isActive()) {
-                return loop.newSucceededFuture(c);
+                return c.asAcquired();
             }
         }
         Promise<UpstreamConnection> promise = loop.newPromise();

@@ -1,6 +1,7 @@
 package io.idemgate.gateway.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,8 @@ public final class UpstreamConnection {
     private final UpstreamResponseReceiver receiver;
     private final LoopPool pool;
     private final String authority;
+    /** This connection as an acquire's answer, made once: a pool hands out an idle one with no new future. */
+    private final Future<UpstreamConnection> asAcquired;
     private long deadline = NO_DEADLINE;
     private ScheduledFuture<?> watchdog;
     private static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -27,6 +30,12 @@ public final class UpstreamConnection {
         this.receiver = receiver;
         this.pool = pool;
         this.authority = authority;
+        this.asAcquired = channel.eventLoop().newSucceededFuture(this);
+    }
+
+    /** A completed future of this connection; immutable, so every acquire that takes it may share it. */
+    Future<UpstreamConnection> asAcquired() {
+        return asAcquired;
     }
 
     public Channel channel() {

@@ -21,7 +21,7 @@ class AccessLogWriterTest {
     }
 
     private static String format(boolean json, AccessRecord r) {
-        StringBuilder b = new StringBuilder();
+        LineBuffer b = new LineBuffer(16); // small: the test grows it mid-line
         new AccessLineFormat(json).append(b, r);
         return b.toString();
     }
@@ -54,6 +54,19 @@ class AccessLogWriterTest {
         assertThat(text).doesNotContain("\u001b").contains("\\u000d\\u000a2026 INFO forged\\u001b[31m\\u0022\\u005c");
         assertThat(TestJson.object(format(true, record(hostile, null, 0))))
                 .containsEntry("formattedMessage", "POST " + hostile + " 201");
+    }
+
+    @Test
+    void nonAsciiRequestDataIsUtf8AsBeforeAndNumbersAreExact() throws Exception {
+        // A lone surrogate becomes '?', as String.getBytes(UTF_8) made it when lines were Strings.
+        String path = "/caf\u00e9/\u20ac/\ud83d\ude00/\ud800x/\u007f";
+        AccessRecord r = new AccessRecord(-1L, "t\u00e9", "r", "GET", path, 404, "no_route", -1, 999_999_999_500L,
+                "::1", null, Long.MAX_VALUE, "h2");
+        String text = format(false, r);
+        assertThat(text).contains(" [t\u00e9] ").contains("GET /caf\u00e9/\u20ac/\ud83d\ude00/?x/\\u007f 404 fence=\"9223372036854775807\"")
+                .contains("upstream_ms=\"-\" duration_ms=\"1000000.000\"").contains(":59.999");
+        assertThat(TestJson.object(format(true, r))).containsEntry("timestamp", -1L)
+                .containsEntry("threadName", "t\u00e9").containsEntry("formattedMessage", "GET /caf\u00e9/\u20ac/\ud83d\ude00/?x/\u007f 404");
     }
 
     @Test

@@ -23,7 +23,11 @@ import java.util.Map;
  * 3 I fence created lease_until unknown_ttl watched fp owner\n
  * 3 U fence created since expires fp\n reason
  * 3 C fence created completed expires fp status omitted headers_length chunks length body_key\n headers body
+ * 3 T fence\n
  * </pre>
+ *
+ * <p>{@code T} is a key's fence tombstone, left in the record's own key by a release or purge: no record, but
+ * the next claim's fence must be above it, and a claim by {@code SET … NX} must fail on it.
  *
  * <p>Threading: stateless, any thread. Public only for the micro-benchmarks (microbench module).
  */
@@ -66,6 +70,40 @@ public final class PackedRecord {
         System.arraycopy(headers, 0, tail, line.length, headers.length);
         System.arraycopy(inline, 0, tail, line.length + headers.length, inline.length);
         return tail;
+    }
+
+    /**
+     * The in-flight record a claim of a key without any record writes by one {@code SET … NX GET} (no script):
+     * {@code 3 I fence created lease_until unknown_ttl 0 fp owner\n}, as {@code claim.lua} writes it for a new
+     * key; {@code createdMillis} (the lease's start) from the caller's estimate of Redis's clock ({@link RedisClock}).
+     */
+    static byte[] inFlight(long fenceMicros, long createdMillis, long leaseMillis, long unknownTtlMillis,
+                           String fingerprint, String owner) {
+        long created = createdMillis;
+        StringBuilder line = new StringBuilder(48 + fingerprint.length() + owner.length());
+        line.append("3 I ").append(fenceMicros).append(' ').append(created).append(' ').append(created + leaseMillis)
+                .append(' ').append(unknownTtlMillis).append(" 0 ").append(fingerprint).append(' ').append(owner)
+                .append('\n');
+        return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The lease end of a format-3 in-flight record ({@code 3 I fence created lease_until …}), or -1 for any other
+     * value.
+     */
+    static long leaseUntil(byte[] value) {
+        if (!isPacked(value) || value[2] != 'I') {
+            return -1;
+        }
+        Header header = new Header(value);
+        header.number();
+        header.number();
+        return header.number();
+    }
+
+    /** A fence tombstone ({@code 3 T fence}): the key has no record. */
+    static boolean tombstone(byte[] value) {
+        return isPacked(value) && value[2] == 'T';
     }
 
     /** Whether {@code value} is a record of this format (a record of another version is refused, never misread). */

@@ -35,8 +35,18 @@ final class RecordKeys {
     }
 
     /**
-     * The record and its fence tombstone {@code <prefix>{<id>}:fence}, the last fence of a released or purged
-     * record, so the key's next claim gets a higher one (same hash tag, same Cluster slot).
+     * {@code <prefix>tombstones-in-records-since}: when this release first ran on this Redis (ms, or 0 if it found
+     * the database empty). Fence tombstones live in the record's own key since; the previous release's (keys of
+     * their own, below) are gone {@code fence-retention} later ({@link ScriptFreeClaims}).
+     */
+    byte[] tombstoneMarker() {
+        return bytes(prefix + "tombstones-in-records-since");
+    }
+
+    /**
+     * The record and the previous release's fence tombstone {@code <prefix>{<id>}:fence}, the last fence of a
+     * record it released or purged: still read by the scripts, so the key's next claim gets a higher one (same
+     * hash tag, same Cluster slot). This release keeps tombstones in the record's own key ({@code 3 T fence}).
      */
     byte[][] recordAndFence(String id) {
         return new byte[][] {record(id), bytes(prefix + "{" + id + "}:fence")};

@@ -11,6 +11,7 @@ import io.idemgate.gateway.idempotency.StoredResponse;
 import io.idemgate.gateway.store.ClaimResult;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
@@ -45,43 +46,86 @@ final class RecordScripts {
     private final RecordKeys keys;
     private final byte[] fenceRetention;
     private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> redis;
+    private final ScriptFreeClaims scriptFree;
 
-    RecordScripts(RecordKeys keys, Duration fenceRetention, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> redis) {
+    RecordScripts(RecordKeys keys, Duration fenceRetention, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> redis,
+                  ScriptFreeClaims scriptFree) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.scriptFree = Objects.requireNonNull(scriptFree, "scriptFree");
         this.fenceRetention = bytes(fenceRetention.toMillis());
         this.redis = Objects.requireNonNull(redis, "redis");
     }
 
     /**
-     * A plain GET first: a completed record (or an outcome-unknown one this claim may not take over) is
-     * answered from it, with no script, as the claim script would answer it (such a record only changes by
-     * expiring or being purged). Anything else (no record, in flight, a record of format 1 or 2) goes to the
-     * claim script, which decides atomically.
+     * Without a script where {@link ScriptFreeClaims} allows it: one {@code SET <record> <in-flight record> NX GET
+     * PX lease+unknown-ttl}, which claims a key that holds nothing (no record, no fence tombstone) with a fence
+     * from Redis's clock, and otherwise answers the key's value like a GET. Else a plain GET first. Then, on the
+     * value read: a completed record (or an outcome-unknown one this claim may not take over) is answered from
+     * it, with no script, as the claim script would answer it (such a record only changes by expiring or being
+     * purged). Anything else (in flight, a tombstone, no record after a GET, a record of format 1 or 2) goes to
+     * the claim script, which decides atomically.
      */
     CompletableFuture<ClaimResult> claim(String id, String fingerprint, String owner, Duration lease,
                                          boolean takeOverUnknown, Duration unknownTtl) {
         PackedRecord.word(fingerprint, "fingerprint");
         PackedRecord.word(owner, "owner");
         RedisClusterAsyncCommands<byte[], byte[]> commands = redis.get();
-        return commands.get(keys.record(id)).toCompletableFuture()
+        byte[] key = keys.record(id);
+        long fence = scriptFree.fence();
+        if (fence < 0) {
+            return commands.get(key).toCompletableFuture()
+                    .handle((value, failure) -> afterRead(commands, id, value, failure, fingerprint, owner, lease,
+                            takeOverUnknown, unknownTtl))
+                    .thenCompose(claimed -> claimed);
+        }
+        long leaseStart = scriptFree.leaseStartMillis();
+        if (leaseStart <= 0) {
+            leaseStart = fence / 1_000;
+        }
+        byte[] record = PackedRecord.inFlight(fence, Math.min(leaseStart, fence / 1_000), lease.toMillis(),
+                unknownTtl.toMillis(), fingerprint, owner);
+        return commands.setGet(key, record, new SetArgs().nx().px(lease.toMillis() + unknownTtl.toMillis()))
+                .toCompletableFuture()
                 .handle((value, failure) -> {
-                    if (failure != null && !wrongType(failure)) {
-                        return CompletableFuture.<ClaimResult>failedFuture(failure);
+                    if (failure == null && value == null) {
+                        return CompletableFuture.<ClaimResult>completedFuture(new ClaimResult.Claimed(fence, false));
                     }
-                    // An in-flight record needs the server's clock (its lease): left to the script, not decoded.
-                    if (failure == null && value != null && PackedRecord.settled(value)) {
-                        IdempotencyRecord record = PackedRecord.decode(value, this::body);
-                        if (record instanceof Completed || record instanceof OutcomeUnknown unknown
-                                && !(takeOverUnknown && unknown.fingerprint().equals(fingerprint))) {
-                            return CompletableFuture.<ClaimResult>completedFuture(new ClaimResult.Existing(record));
-                        }
+                    if (failure != null && scriptFree.refused(failure)) {
+                        return commands.get(key).toCompletableFuture()
+                                .handle((read, readFailure) -> afterRead(commands, id, read, readFailure, fingerprint,
+                                        owner, lease, takeOverUnknown, unknownTtl))
+                                .thenCompose(claimed -> claimed);
                     }
-                    return CLAIM.<List<Object>>run(commands, keys.recordAndFence(id), bytes(fingerprint),
-                                    bytes(owner), bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"),
-                                    bytes(unknownTtl.toMillis()), keys.channel(), bytes(id))
-                            .thenApply(this::claimResult);
+                    return afterRead(commands, id, value, failure, fingerprint, owner, lease, takeOverUnknown,
+                            unknownTtl);
                 })
                 .thenCompose(claimed -> claimed);
+    }
+
+    /** What a claim does with the key's value it read (a GET, or a SET NX GET that found the key taken). */
+    private CompletableFuture<ClaimResult> afterRead(RedisClusterAsyncCommands<byte[], byte[]> commands, String id,
+                                                     byte[] value, Throwable failure, String fingerprint,
+                                                     String owner, Duration lease, boolean takeOverUnknown,
+                                                     Duration unknownTtl) {
+        if (failure != null && !wrongType(failure)) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        // An in-flight record whose lease surely ran when read is answered as the script would (a duplicate waits);
+        // one that may have lapsed needs the server's clock: left to the script.
+        if (failure == null && value != null && scriptFree.leaseRunning(PackedRecord.leaseUntil(value))) {
+            return CompletableFuture.completedFuture(new ClaimResult.Existing(PackedRecord.decode(value, this::body)));
+        }
+        if (failure == null && value != null && PackedRecord.settled(value)) {
+            IdempotencyRecord record = PackedRecord.decode(value, this::body);
+            if (record instanceof Completed || record instanceof OutcomeUnknown unknown
+                    && !(takeOverUnknown && unknown.fingerprint().equals(fingerprint))) {
+                return CompletableFuture.completedFuture(new ClaimResult.Existing(record));
+            }
+        }
+        return CLAIM.<List<Object>>run(commands, keys.recordAndFence(id), bytes(fingerprint), bytes(owner),
+                        bytes(lease.toMillis()), bytes(takeOverUnknown ? "1" : "0"), bytes(unknownTtl.toMillis()),
+                        keys.channel(), bytes(id))
+                .thenApply(this::claimResult);
     }
 
     CompletableFuture<Boolean> renew(String id, String owner, long fence, Duration lease) {
@@ -113,7 +157,7 @@ final class RecordScripts {
     }
 
     CompletableFuture<Boolean> release(String id, String owner, long fence) {
-        return RELEASE.<Long>run(redis.get(), keys.recordAndFence(id), bytes(owner), bytes(fence), keys.channel(),
+        return RELEASE.<Long>run(redis.get(), keys.record(id), bytes(owner), bytes(fence), keys.channel(),
                 bytes(id), fenceRetention).thenApply(written -> written == 1);
     }
 
@@ -129,8 +173,9 @@ final class RecordScripts {
         return commands.get(key).toCompletableFuture()
                 .handle((value, failure) -> {
                     if (failure == null) {
-                        return CompletableFuture.completedFuture(value == null ? Optional.<IdempotencyRecord>empty()
-                                : Optional.of(PackedRecord.decode(value, this::body)));
+                        // A fence tombstone is no record.
+                        return CompletableFuture.completedFuture(value == null || PackedRecord.tombstone(value)
+                                ? Optional.<IdempotencyRecord>empty() : Optional.of(PackedRecord.decode(value, this::body)));
                     }
                     if (!wrongType(failure)) {
                         return CompletableFuture.<Optional<IdempotencyRecord>>failedFuture(failure);

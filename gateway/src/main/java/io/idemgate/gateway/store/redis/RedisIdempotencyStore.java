@@ -55,6 +55,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     /** How often the links are looked at (a few volatile reads): a link's recovery is noticed this soon. */
     static final long LINK_WATCH_MILLIS = 20;
     private static final long EVICTION_CHECK_SECONDS = 60;
+    /** How often Redis's clock is sampled for claims without a script ({@link RedisClock}). */
+    static final long CLOCK_SAMPLE_MILLIS = 500;
     private static final Logger log = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
     static {
@@ -69,6 +71,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     /** Null unless {@code min-replicas} > 0. */
     private final ReplicaAcks acks;
     private final RecordScripts scripts;
+    private final ScriptFreeClaims scriptFree;
     private final LoopAffineLinks links;
     private final RecordWaiters waiters;
     private final ScheduledExecutorService rechecker;
@@ -164,7 +167,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                                   EventLoopGroup loops, Class<? extends Channel> channelType) {
         RecordKeys keys = new RecordKeys(keyPrefix);
         Objects.requireNonNull(health, "health");
-        this.scripts = new RecordScripts(keys, settings.fenceRetention(), this::redis);
+        this.scriptFree = new ScriptFreeClaims(keys, settings.fenceRetention());
+        this.scripts = new RecordScripts(keys, settings.fenceRetention(), this::redis, scriptFree);
         this.waiters = new RecordWaiters(scripts::inFlight);
         this.links = LoopAffineLinks.open(connector, loops, channelType, keys.channelName(), waiters::wake);
         this.rechecker = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -175,6 +179,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         long recheck = recheckInterval.toMillis();
         rechecker.scheduleWithFixedDelay(waiters::recheck, recheck, recheck, TimeUnit.MILLISECONDS);
         rechecker.scheduleWithFixedDelay(this::watchLinks, LINK_WATCH_MILLIS, LINK_WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        // Claims without a script need Redis's clock: sampled at start (bounded: they stay off until it answers)
+        // and then often enough that the estimate never ages past RedisClock.MAX_AGE_MILLIS.
+        try {
+            scriptFree.refresh(redis()).get(RedisClock.MAX_AGE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.info("redis store: claims without a script wait for Redis's clock ({})", e.toString());
+        }
+        rechecker.scheduleWithFixedDelay(this::refreshClock, CLOCK_SAMPLE_MILLIS, CLOCK_SAMPLE_MILLIS,
+                TimeUnit.MILLISECONDS);
+        health.scriptFreeClaims(scriptFree::on);
         this.evictionCheck = new EvictionPolicyCheck(this::redis, health);
         // At start (answered before the first request in practice), then every minute: a failover or a CONFIG SET
         // may change it.
@@ -310,9 +324,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return waiters.count();
     }
 
+    private void refreshClock() {
+        if (!closed) {
+            scriptFree.refresh(redis()).exceptionally(failure -> null);
+        }
+    }
+
     private void watchLinks() {
         try {
             if (links.watch() && !closed) {
+                // Perhaps another server now (a promoted replica): its clock is sampled before claims skip the script.
+                scriptFree.forgetClock();
+                refreshClock();
                 onLinkUp.run();
             }
         } catch (RuntimeException e) {

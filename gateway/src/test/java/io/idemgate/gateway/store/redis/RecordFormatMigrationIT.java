@@ -133,9 +133,9 @@ class RecordFormatMigrationIT {
         assertThat(body(completed.response())).isEqualTo(chunk + chunk + "tail");
 
         assertThat(await(store.delete(id))).isTrue();
-        assertThat(old.keys(PREFIX + "{" + id + "}*")).as("body key gone, fence tombstone left")
-                .containsExactly(PREFIX + "{" + id + "}:fence");
-        assertThat(old.get(PREFIX + "{" + id + "}:fence")).isEqualTo(Long.toString(fence));
+        assertThat(old.keys(PREFIX + "{" + id + "}*")).as("body key gone, fence tombstone left in the record's key")
+                .containsExactly(key());
+        assertThat(old.get(key())).isEqualTo("3 T " + fence + "\n");
     }
 
     @Test

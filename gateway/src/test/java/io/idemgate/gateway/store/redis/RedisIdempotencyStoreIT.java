@@ -190,7 +190,8 @@ class RedisIdempotencyStoreIT extends RedisStoreContract {
 
             assertThat(await(store.delete(id))).isTrue();
             assertThat(redisView.keysOf(id)).as("delete leaves no body behind, only the fence tombstone")
-                    .containsExactly(PREFIX + "{" + id + "}:fence");
+                    .containsExactly(recordKey);
+            assertThat(redisView.sync.get(recordKey)).startsWith("3 T ").endsWith("\n");
         }
     }
 
