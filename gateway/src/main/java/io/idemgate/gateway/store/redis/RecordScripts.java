@@ -34,6 +34,7 @@ final class RecordScripts {
     /** A body key outlives its record by this much, so a replay that began just before expiry finishes. */
     static final Duration BODY_GRACE = Duration.ofMinutes(1);
 
+    private static final byte[] EMPTY = new byte[0];
     private static final RedisScript CLAIM = RedisScript.load("claim", false, ScriptOutputType.MULTI);
     private static final RedisScript RENEW = RedisScript.load("renew", true, ScriptOutputType.INTEGER);
     private static final RedisScript COMPLETE = RedisScript.load("complete", true, ScriptOutputType.INTEGER);
@@ -144,16 +145,25 @@ final class RecordScripts {
         }
         if (body.chunkCount() <= 1) {
             return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(),
-                    bytes(id), PackedRecord.completedTail(response, body, null));
+                    bytes(id), PackedRecord.completedTail(response, body, null), EMPTY, EMPTY, stamps(ttl));
         }
         byte[] staging = keys.staging(id, owner, fence);
         byte[][] both = {keys.record(id), staging};
         byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(), bytes(id),
                 PackedRecord.completedTail(response, body, RecordCodec.utf8(staging)), bytes(body.chunkCount()),
-                bytes(ttl.plus(BODY_GRACE).toMillis())};
+                bytes(ttl.plus(BODY_GRACE).toMillis()), stamps(ttl)};
         return stage(staging, body)
                 .thenCompose(staged -> COMPLETE.<Long>run(redis.get(), both, args))
                 .thenApply(written -> written == 1);
+    }
+
+    /**
+     * {@code completed expires} (ms) for a completed record's header, from the estimate of Redis's clock (never
+     * ahead of it), or empty without one: the script then asks {@code TIME}.
+     */
+    private byte[] stamps(Duration ttl) {
+        long now = scriptFree.nowMillis();
+        return now <= 0 ? EMPTY : bytes(now + " " + (now + ttl.toMillis()));
     }
 
     CompletableFuture<Boolean> release(String id, String owner, long fence) {

@@ -65,6 +65,15 @@ final class ScriptFreeClaims {
     }
 
     /**
+     * Redis's clock (ms) estimated never ahead of it, or 0 without an estimate: a completion's stamps. Unlike a
+     * claim's, they need no marker (the fence is not involved).
+     */
+    long nowMillis() {
+        long low = clock.lowMicros();
+        return low < 0 ? 0 : low / 1_000;
+    }
+
+    /**
      * Whether an in-flight record read by a claim surely had its lease running when it was read (lease end past
      * an estimate never behind Redis's clock): then the answer is the record, as {@code claim.lua} would give it.
      * Otherwise (perhaps lapsed, or no estimate) the script decides by the server's clock.
