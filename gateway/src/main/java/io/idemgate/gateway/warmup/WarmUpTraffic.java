@@ -46,9 +46,11 @@ final class WarmUpTraffic {
     private static final long MIN_TRAFFIC_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * Nor before this many requests: a JIT idle on a starved machine may not have seen the hot methods often
-     * enough yet (C2 takes a method after some thousands of calls).
+     * enough yet. C2 takes a method after some thousands of calls, more while its queue is long (its
+     * thresholds scale with the queue), and the port opened after 10,000 still saw C2 compile dozens of the
+     * request path's methods a second (docs/performance.md, "what the JIT does after the port opens").
      */
-    private static final long MIN_REQUESTS = 10_000;
+    private static final long MIN_REQUESTS = 30_000;
 
     final LongAdder passThrough = new LongAdder();
     final LongAdder idempotent = new LongAdder();
