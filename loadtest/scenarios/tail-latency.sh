@@ -18,7 +18,8 @@
 #   loadtest/scenarios/tail-latency.sh
 #   GC_OPTS="-XX:+UseG1GC" loadtest/scenarios/tail-latency.sh
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java GC_OPTS="-XX:+UseZGC" loadtest/scenarios/tail-latency.sh
-# Layout: upstream and gateway on core 0, wrk / generator on core 1. Loopback only; bounded in time;
+# Layout: upstream and gateway on core 0, wrk / generator on core 1 (GW_CPUS, UP_CPUS, LOAD_CPUS: taskset lists;
+# UP_CPUS=1 takes the upstream off the gateway's core). Loopback only; bounded in time;
 # stops everything it started by PID.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,6 +34,9 @@ STORE_BYTES=${STORE_BYTES:-2g}   # the memory store's max-bytes: room for every 
 UP_PORT=${UP_PORT:-18581}
 GW_PORT=${GW_PORT:-18580}
 ADMIN_PORT=${ADMIN_PORT:-19590}
+GW_CPUS=${GW_CPUS:-0}
+UP_CPUS=${UP_CPUS:-0}
+LOAD_CPUS=${LOAD_CPUS:-1}
 GW_JAR=${GW_JAR:-gateway/target/idemgate.jar}   # another build of the gateway, for before/after runs
 # The upstream's ledger and the generator's key book keep every key of the run: with a stop-the-world
 # collector their young pauses (tens of ms) and full collections (hundreds) were most of the measured p99
@@ -55,7 +59,7 @@ trap cleanup EXIT
 MEASURED=$((RATE * DURATION))
 LEDGER_KEYS=$((MEASURED + 100000))
 # shellcheck disable=SC2086
-taskset -c 0 "$HARNESS_JAVA" -Xmx$((LEDGER_KEYS * 450 / 1048576 + 256))m $HARNESS_GC_OPTS \
+taskset -c "$UP_CPUS" "$HARNESS_JAVA" -Xmx$((LEDGER_KEYS * 450 / 1048576 + 256))m $HARNESS_GC_OPTS \
   -Xlog:safepoint,gc:file="$OUT/upstream-jvm.log":uptime,timemillis -jar loadtest/target/idemgate-loadtest.jar \
   upstream --port "$UP_PORT" --threads 1 --response-bytes 256 --max-keys "$LEDGER_KEYS" > "$OUT/upstream.log" 2>&1 &
 UP_PID=$!
@@ -72,7 +76,7 @@ idemgate {
 }
 CONF
 "$JAVA" -version 2>&1 | head -1 | tee "$OUT/java.txt"
-taskset -c 0 "$JAVA" -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+AlwaysPreTouch $GC_OPTS \
+taskset -c "$GW_CPUS" "$JAVA" -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -XX:+AlwaysPreTouch $GC_OPTS \
   -Xlog:safepoint:file="$OUT/safepoints.log":uptime,timemillis -Xlog:gc:file="$OUT/gc.log":uptime,timemillis \
   -jar "$GW_JAR" --config "$OUT/gateway.conf" > "$OUT/gateway.log" 2>&1 &
 GW_PID=$!
@@ -92,7 +96,7 @@ records() { # every 201 of the fill is one stored record (unique keys)
 }
 deadline=$((SECONDS + 900))
 while [ "$(records)" -lt "$RECORDS" ] && [ $SECONDS -lt $deadline ]; do
-  taskset -c 1 wrk -t2 -c32 -d10s -s loadtest/scenarios/lua/unique-keys.lua "http://127.0.0.1:$GW_PORT/v1/orders" \
+  taskset -c "$LOAD_CPUS" wrk -t2 -c32 -d10s -s loadtest/scenarios/lua/unique-keys.lua "http://127.0.0.1:$GW_PORT/v1/orders" \
     >> "$OUT/fill.txt" 2>&1
 done
 have=$(records)
@@ -121,7 +125,7 @@ MEASURE_START=$(jvm_uptime)
 
 set +e
 # shellcheck disable=SC2086
-timeout $((DURATION + 120)) taskset -c 1 "$HARNESS_JAVA" -Xmx$((LEDGER_KEYS * 450 / 1048576 + 512))m $HARNESS_GC_OPTS \
+timeout $((DURATION + 120)) taskset -c "$LOAD_CPUS" "$HARNESS_JAVA" -Xmx$((LEDGER_KEYS * 450 / 1048576 + 512))m $HARNESS_GC_OPTS \
   -Xlog:safepoint,gc:file="$OUT/generator-jvm.log":uptime,timemillis \
   -jar loadtest/target/idemgate-loadtest.jar load --target "http://127.0.0.1:$GW_PORT/v1/orders" --rate "$RATE" \
   --duration "${DURATION}s" --warmup "$WARMUP" --connections 128 --duplicate-ratio 0.3 --key-space 10000 --body-bytes 256 \

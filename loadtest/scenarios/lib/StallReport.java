@@ -111,8 +111,8 @@ public final class StallReport {
         List<Second> seconds = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",");
-            if (!f[header.indexOf("measured")].equals("1")) {
-                continue;
+            if (!f[header.indexOf("measured")].equals("1") || f[header.indexOf("latency_count")].equals("0")) {
+                continue; // the warm-up, or a second after the send window (answers only): nothing intended in it
             }
             seconds.add(new Second(Integer.parseInt(f[header.indexOf("second")]), Long.parseLong(f[header.indexOf("epoch_ms")]),
                     Double.parseDouble(f[header.indexOf("p50_ms")]), Double.parseDouble(f[header.indexOf("p99_ms")]),
