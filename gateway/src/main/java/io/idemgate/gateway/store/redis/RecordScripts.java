@@ -144,14 +144,14 @@ final class RecordScripts {
             return CompletableFuture.failedFuture(new IllegalArgumentException("complete needs a body in memory"));
         }
         if (body.chunkCount() <= 1) {
-            return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(),
-                    bytes(id), PackedRecord.completedTail(response, body, null), EMPTY, EMPTY, stamps(ttl));
+            return ownerWrite(COMPLETE, id, bytes(owner), bytes(fence), bytes(ttl.toMillis()),
+                    PackedRecord.completedTail(response, body, null), stamps(ttl));
         }
         byte[] staging = keys.staging(id, owner, fence);
         byte[][] both = {keys.record(id), staging};
-        byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()), keys.channel(), bytes(id),
-                PackedRecord.completedTail(response, body, RecordCodec.utf8(staging)), bytes(body.chunkCount()),
-                bytes(ttl.plus(BODY_GRACE).toMillis()), stamps(ttl)};
+        byte[][] args = {bytes(owner), bytes(fence), bytes(ttl.toMillis()),
+                PackedRecord.completedTail(response, body, RecordCodec.utf8(staging)), stamps(ttl),
+                bytes(body.chunkCount()), bytes(ttl.plus(BODY_GRACE).toMillis())};
         return stage(staging, body)
                 .thenCompose(staged -> COMPLETE.<Long>run(redis.get(), both, args))
                 .thenApply(written -> written == 1);
