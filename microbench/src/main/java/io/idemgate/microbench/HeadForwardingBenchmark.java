@@ -5,18 +5,19 @@ import io.idemgate.gateway.http.ForwardedHeaders;
 import io.idemgate.gateway.http.HopByHopHeaders;
 import io.idemgate.gateway.http.MessageFraming;
 import io.idemgate.gateway.http.RequestHeadRules;
+import io.idemgate.gateway.http.TrailerHeaders;
 import io.idemgate.gateway.http.UpstreamRequestHead;
 import io.idemgate.gateway.upstream.UpstreamHttpCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -74,9 +75,11 @@ public class HeadForwardingBenchmark {
                 .setMaxInitialLineLength(8192).setMaxHeaderSize(16384).setMaxChunkSize(65536)
                 .setValidateHeaders(true).setHeadersFactory(DecodedRequestHeaders.FACTORY)));
         requestEncoder = new EmbeddedChannel(new UpstreamHttpCodec(new HttpDecoderConfig()));
-        // The response decoder inside the gateway's HttpClientCodec, without the codec's request bookkeeping.
-        responseDecoder = new EmbeddedChannel(new HttpResponseDecoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536)));
+        // The gateway's upstream codec, used here for its response decoder (shared header names, lazy trailers);
+        // with no request written through it, each response is framed by its own headers.
+        responseDecoder = new EmbeddedChannel(new UpstreamHttpCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536)
+                .setTrailersFactory(TrailerHeaders.FACTORY)));
         responseEncoder = new EmbeddedChannel(new HttpResponseEncoder());
         // Sanity: the request gains the forwarding fields; the response loses Connection and gains Via.
         if (forwardRequest() <= REQUEST.length || forwardResponse() < RESPONSE.length - 24) {
@@ -146,8 +149,11 @@ public class HeadForwardingBenchmark {
         while ((m = responseDecoder.readInbound()) != null) {
             if (m instanceof HttpResponse response) {
                 HttpHeaders h = response.headers();
-                boolean hasLength = h.contains("content-length");
-                HopByHopHeaders.strip(h);
+                boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+                int connection = HopByHopHeaders.stripReadingConnection(h); // as exchange/ResponseForwarder.head
+                if ((connection & HopByHopHeaders.CLOSE) != 0) {
+                    throw new IllegalStateException("the upstream closes");
+                }
                 forwarded.applyToResponse(h);
                 MessageFraming.forClient(response, hasLength, false, true, false);
             }

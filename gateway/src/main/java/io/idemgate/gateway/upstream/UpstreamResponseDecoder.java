@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -42,6 +43,13 @@ final class UpstreamResponseDecoder extends HttpResponseDecoder {
             return;
         }
         super.decode(ctx, buffer, out);
+    }
+
+    /** The common names shared, as Netty's request decoder does for requests: no new name per header line. */
+    @Override
+    protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+        AsciiString known = ResponseHeaderNames.known(sb, start, length);
+        return known != null ? known : super.splitHeaderName(sb, start, length);
     }
 
     @Override

@@ -179,10 +179,12 @@ final class WarmUpTraffic {
             if (pending.writerIndex() < end) {
                 return;
             }
-            answered(ctx, HttpBytes.status(pending, from), HttpBytes.hasHeader(pending, from, headEnd, REPLAYED),
-                    HttpBytes.hasHeader(pending, from, headEnd, CONNECTION, CLOSE));
-            pending.readerIndex(end);
+            int status = HttpBytes.status(pending, from);
+            boolean replay = HttpBytes.hasHeader(pending, from, headEnd, REPLAYED);
+            boolean close = HttpBytes.hasHeader(pending, from, headEnd, CONNECTION, CLOSE);
+            pending.readerIndex(end); // consumed before answered() may close the channel
             pending.discardSomeReadBytes();
+            answered(ctx, status, replay, close);
         }
 
         private void answered(ChannelHandlerContext ctx, int status, boolean replay, boolean close) {
