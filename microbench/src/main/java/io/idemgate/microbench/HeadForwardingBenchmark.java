@@ -7,6 +7,7 @@ import io.idemgate.gateway.http.MessageFraming;
 import io.idemgate.gateway.http.RequestHeadRules;
 import io.idemgate.gateway.http.TrailerHeaders;
 import io.idemgate.gateway.http.UpstreamRequestHead;
+import io.idemgate.gateway.upstream.DecodedResponseHeaders;
 import io.idemgate.gateway.upstream.UpstreamHttpCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -79,7 +80,7 @@ public class HeadForwardingBenchmark {
         // with no request written through it, each response is framed by its own headers.
         responseDecoder = new EmbeddedChannel(new UpstreamHttpCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536)
-                .setTrailersFactory(TrailerHeaders.FACTORY)));
+                .setHeadersFactory(DecodedResponseHeaders.FACTORY).setTrailersFactory(TrailerHeaders.FACTORY)));
         responseEncoder = new EmbeddedChannel(new HttpResponseEncoder());
         // Sanity: the request gains the forwarding fields; the response loses Connection and gains Via.
         if (forwardRequest() <= REQUEST.length || forwardResponse() < RESPONSE.length - 24) {

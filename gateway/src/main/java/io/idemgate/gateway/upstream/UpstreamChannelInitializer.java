@@ -28,6 +28,7 @@ final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel>
             .setMaxInitialLineLength(MAX_RESPONSE_LINE)
             .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
             .setMaxChunkSize(MAX_CHUNK)
+            .setHeadersFactory(DecodedResponseHeaders.FACTORY)
             .setTrailersFactory(TrailerHeaders.FACTORY);
 
     /**

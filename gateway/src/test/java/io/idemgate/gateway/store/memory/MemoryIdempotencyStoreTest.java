@@ -152,6 +152,19 @@ class MemoryIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Test
+    void theSweeperExpiresMoreThanOnePassHoldsInBoundedSlices() {
+        int records = MemoryIdempotencyStore.MAX_EXPIRIES_PER_SWEEP * 2 + 10;
+        for (int i = 0; i < records; i++) {
+            claimAndComplete(memory(), String.format("%064x", i));
+        }
+        clock.advance(ttl().plusSeconds(1)); // their expiry second wholly past
+
+        // Nobody touches them: only the sweeper's passes, a bounded slice each, can drop them all.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> memory().size() == 0);
+        assertThat(memory().retainedBytes()).isZero();
+    }
+
+    @Test
     void anOwnerWhoseLeaseLapsedMayStillFinishUntilSomeoneClaims() {
         claim(FINGERPRINT, OWNER, false);
         clock.advance(lease());
